@@ -1,0 +1,416 @@
+"""The ``storyline`` command line.
+
+Exit codes: 0 success (rejected records are reported, not fatal), 1 failure (or a rejected record
+under ``--strict``), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline import pipeline
+from storyline.cluster import cluster_articles, story_id
+from storyline.compare import compare as compare_story
+from storyline.enrich import enrich
+from storyline.ingest import Ingestor, IngestResult, Reader
+from storyline.ingest.readers import record_from_json
+from storyline.model import Article
+from storyline.report import render_markdown
+from storyline.similarity import DIMENSIONS, score_pair
+from storyline.store import Store, StoreError
+from storyline.summarize import DEFAULT_MAX_WORDS
+from storyline.summarize import summarize as summarize_comparison
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn news articles from many outlets into stories: which articles cover the same event, what the "
+    "sources agree on, where they differ, how each frames it, and a summary citing its sources. Offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db", envvar="STORYLINE_DB", help="SQLite database file (created if missing).", dir_okay=False
+    ),
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input record is rejected.")]
+InputOption = Annotated[
+    Path,
+    typer.Option("--input", "-i", help="JSON Lines input file.", exists=True, dir_okay=False, readable=True),
+]
+OutputOption = Annotated[
+    Path, typer.Option("--output", "-o", help="Output file (JSON Lines unless stated).", dir_okay=False)
+]
+DEFAULT_DB = Path("storyline.db")
+
+
+class Failure(Exception):
+    """An error the user can act on; printed without a traceback, exit 1."""
+
+
+@contextmanager
+def progress_bars() -> Iterator[pipeline.ProgressFactory]:
+    progress = Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and "STORYLINE_PROGRESS" not in os.environ,
+    )
+
+    def factory(description: str, total: int) -> pipeline.Advance:
+        task = progress.add_task(description, total=total)
+        return lambda n: progress.advance(task, n)
+
+    with progress:
+        yield factory
+
+
+def _open_store(db: Path) -> Store:
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise Failure(str(exc)) from exc
+
+
+def _ingest_table(result: IngestResult) -> Table:
+    table = Table(title="Ingest", show_header=True)
+    for column in ("ingested", "duplicates", "rejected"):
+        table.add_column(column, justify="right")
+    table.add_row(str(result.ingested), str(len(result.duplicates)), str(len(result.rejected)))
+    return table
+
+
+def _report_rejects(result: IngestResult, limit: int = 10) -> None:
+    for entry in result.rejected[:limit]:
+        err.print(f"[yellow]rejected[/] {entry.input}: {entry.reason}", highlight=False)
+    if len(result.rejected) > limit:
+        err.print(f"… and {len(result.rejected) - limit} more (see `storyline rejects`)")
+
+
+def _stories_table(doc: dict[str, Any]) -> Table:
+    table = Table(title="Stories", show_lines=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")
+    table.add_column("articles", justify="right")
+    table.add_column("sources", justify="right")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("conflicts", justify="right")
+    for story in doc["stories"]:
+        span = story.get("time_span") or {}
+        dates = f"{span.get('start')} … {span.get('end')}" if span else "—"
+        table.add_row(
+            story["id"],
+            story["title"],
+            str(len(story["articles"])),
+            str(story.get("source_count", "")),
+            dates,
+            str(len(story["conflicts"])),
+        )
+    return table
+
+
+def _check_strict(result: IngestResult, strict: bool) -> None:
+    if strict and result.rejected:
+        raise Failure(f"{len(result.rejected)} input record(s) rejected (--strict)")
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursively) or '-' for stdin.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for stories.json, report.html, report.md.", file_okay=False),
+    ],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar="STORYLINE_DB", help="Database to use [default: OUT/storyline.db]."),
+    ] = None,
+    max_words: Annotated[int, typer.Option(help="Words per story summary.", min=10)] = DEFAULT_MAX_WORDS,
+    strict: StrictOption = False,
+) -> None:
+    """The main job: ingest PATHS, cluster into stories, compare sources, summarise, and write the reports."""
+    with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
+        result = pipeline.ingest_paths(store, paths, progress)
+        pipeline.restory(store, progress, max_words)
+        doc = pipeline.stories_document(store, result.to_dict())
+    files = pipeline.write_reports(doc, out_dir)
+    out.print(_stories_table(doc))
+    out.print(_ingest_table(result))
+    _report_rejects(result)
+    out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
+    _check_strict(result, strict)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursively) or '-' for stdin.")],
+    db: DbOption = DEFAULT_DB,
+    strict: StrictOption = False,
+) -> None:
+    """Add articles to the database (idempotent: known texts are marked duplicate) and update the stories."""
+    with _open_store(db) as store, progress_bars() as progress:
+        result = pipeline.ingest_paths(store, paths, progress)
+        if result.ingested:
+            pipeline.restory(store, progress)
+    out.print(_ingest_table(result))
+    _report_rejects(result)
+    _check_strict(result, strict)
+
+
+@app.command()
+def rejects(db: DbOption = DEFAULT_DB) -> None:
+    """List the records the last ingest rejected, with the reason for each."""
+    with _open_store(db) as store:
+        entries = [e for e in store.ledger() if e.status == "rejected"]
+    table = Table(title=f"Rejected ({len(entries)})")
+    table.add_column("input")
+    table.add_column("reason")
+    for entry in entries:
+        table.add_row(entry.input, entry.reason or "")
+    out.print(table)
+
+
+@app.command()
+def stories(db: DbOption = DEFAULT_DB) -> None:
+    """List the stories in the database."""
+    with _open_store(db) as store:
+        doc = pipeline.stories_document(store)
+    out.print(_stories_table(doc))
+
+
+@app.command()
+def show(
+    item: Annotated[str, typer.Argument(help="A story id (from `storyline stories`) or an article id.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable view.")] = False,
+) -> None:
+    """Show one story (summary, shared facts, conflicts, framing) or one article."""
+    with _open_store(db) as store:
+        story = store.story(item)
+        if story is not None:
+            articles = {a.id: a for a in store.articles(story.article_ids)}
+            data: dict[str, Any] = story.to_dict(articles)
+        else:
+            article = store.article(item)
+            if article is None:
+                raise Failure(f"no story or article with id '{item}' in {db}")
+            data = {
+                **article.summary(),
+                "origin": article.origin,
+                "author": article.author,
+                "duplicate_of": article.duplicate_of,
+                "sentences": len(article.sentences),
+                "text": article.text,
+            }
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    if story is None:
+        out.print(f"[bold]{data['title']}[/] — {data['source'] or '?'}, {data['published'] or 'undated'}")
+        out.print(data["text"], highlight=False)
+        return
+    out.print(Markdown(render_markdown({"stories": [data], "ingest": {}})))
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.", file_okay=False)],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write stories.json, report.html and report.md for what is in the database."""
+    with _open_store(db) as store:
+        doc = pipeline.stories_document(store)
+    files = pipeline.write_reports(doc, out_dir)
+    out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
+
+
+# -- contract commands: JSON Lines in, JSON Lines out, no database ---------------------------------------
+
+
+def _read_articles(path: Path) -> tuple[IngestResult, list[tuple[str, Article | None, str | None]]]:
+    """Every input line with its fate: the article (or its original, for a duplicate) or the reason."""
+    ingestor = Ingestor()
+    rows: list[tuple[str, Article | None, str | None]] = []
+    by_id: dict[str, Article] = {}
+    for record in Reader().read([path]):
+        entry = ingestor.add(record)
+        if entry.status == "ingested" and record.article is not None:
+            by_id[record.article.id] = record.article
+            rows.append((record.article.id, record.article, None))
+        elif entry.status == "duplicate":
+            rows.append((entry.article_id or "", by_id.get(entry.duplicate_of or ""), None))
+        else:
+            rows.append((entry.article_id or "", None, entry.reason))
+    return ingestor.result, rows
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def cluster(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
+    """Contract 2: assign each article of a JSONL file to a story; one output line per input line."""
+    result, rows = _read_articles(input)
+    articles = list(result.articles)
+    with progress_bars() as progress:
+        enrich(articles, advance=progress("Enriching", len(articles)))
+    story_of: dict[str, str] = {}
+    for group in cluster_articles(articles):
+        sid = story_id(group)
+        story_of.update({a.id: sid for a in group})
+    lines = []
+    for article_id, article, reason in rows:
+        if article is None:
+            lines.append({"id": article_id or None, "story": None, "error": reason})
+        else:
+            lines.append({"id": article_id, "story": story_of[article.id]})
+    _write_jsonl(output, lines)
+    err.print(f"{len(story_of)} articles in {len(set(story_of.values()))} stories → {output}")
+    _report_rejects(result)
+    _check_strict(result, strict)
+
+
+@app.command()
+def similarity(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
+    """Contract 3: score article pairs on the seven SemEval-2022 Task 8 dimensions (1 similar … 4 not)."""
+    pairs: list[tuple[str, Article, Article] | tuple[str, str]] = []
+    with input.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                pid = str(obj["pair_id"])
+                texts = [obj["text1"], obj["text2"]]
+                if not all(isinstance(t, str) and t.strip() for t in texts):
+                    raise ValueError("text1 and text2 must be non-empty strings")
+                a, b = (
+                    Article(id=f"{pid}/{k}", text=t, language=obj.get(f"lang{k}"))
+                    for k, t in ((1, texts[0]), (2, texts[1]))
+                )
+                pairs.append((pid, a, b))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                pairs.append((f"{input}#line {lineno}", f"bad pair record: {exc}"))
+    articles = [x for p in pairs if len(p) == 3 for x in p[1:]]
+    with progress_bars() as progress:
+        enrich(articles, advance=progress("Enriching", len(articles)))
+    lines, bad = [], 0
+    for p in pairs:
+        if len(p) == 3:
+            lines.append({"pair_id": p[0], **score_pair(p[1], p[2]).scores})
+        else:
+            bad += 1
+            err.print(f"[yellow]rejected[/] {p[0]}: {p[1]}", highlight=False)
+            lines.append({"pair_id": None, **dict.fromkeys(DIMENSIONS), "error": p[1]})
+    _write_jsonl(output, lines)
+    err.print(f"{len(lines) - bad} pairs scored → {output}")
+    if strict and bad:
+        raise Failure(f"{bad} pair record(s) rejected (--strict)")
+
+
+@app.command()
+def summarize(
+    input: InputOption,
+    output: OutputOption,
+    max_words: Annotated[int, typer.Option(help="Words per summary.", min=10)] = 250,
+    strict: StrictOption = False,
+) -> None:
+    """Contract 4: a cited summary for each cluster of a JSONL file of {cluster_id, documents}."""
+    clusters: list[tuple[str, list[Article]]] = []
+    rejected = 0
+    with input.open(encoding="utf-8") as fh:
+        lines_in = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
+    ingestor = Ingestor()
+    for lineno, line in lines_in:
+        try:
+            obj = json.loads(line)
+            cid = str(obj["cluster_id"])
+            docs = obj["documents"]
+            if not isinstance(docs, list):
+                raise TypeError("'documents' must be a list")
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            rejected += 1
+            err.print(
+                f"[yellow]rejected[/] {input}#line {lineno}: bad cluster record: {exc}", highlight=False
+            )
+            continue
+        members = []
+        for i, doc in enumerate(docs):
+            record = record_from_json(doc, f"{input}#line {lineno} document {i}", f"{cid}-{i}")
+            entry = ingestor.add(record)
+            if entry.status == "ingested" and record.article is not None:
+                members.append(record.article)
+            elif entry.status == "rejected":
+                rejected += 1
+                err.print(f"[yellow]rejected[/] {entry.input}: {entry.reason}", highlight=False)
+        clusters.append((cid, members))
+    articles = [a for _, m in clusters for a in m]
+    rows = []
+    with progress_bars() as progress:
+        enrich(articles, advance=progress("Enriching", len(articles)))
+        advance = progress("Summarising", len(clusters))
+        for cid, members in clusters:
+            sentences = summarize_comparison(compare_story(members), max_words) if members else []
+            rows.append(
+                {"cluster_id": cid, "summary": " ".join(s["text"] for s in sentences), "sentences": sentences}
+            )
+            advance(1)
+    _write_jsonl(output, rows)
+    err.print(f"{len(rows)} summaries → {output}")
+    if strict and rejected:
+        raise Failure(f"{rejected} record(s) rejected (--strict)")
+
+
+@app.command()
+def compare(
+    input: InputOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSON file.", dir_okay=False)],
+    strict: StrictOption = False,
+) -> None:
+    """Contract 5: treat a JSONL file of articles as one story; write its shared / unique / conflicts /
+    framing / timeline block as JSON."""
+    result, _ = _read_articles(input)
+    articles = list(result.articles)
+    with progress_bars() as progress:
+        enrich(articles, advance=progress("Enriching", len(articles)))
+    block = compare_story(articles).block
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(block, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    err.print(f"{len(articles)} articles compared → {output}")
+    _report_rejects(result)
+    _check_strict(result, strict)
+
+
+def main() -> None:
+    try:
+        app()
+    except Failure as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

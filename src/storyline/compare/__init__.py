@@ -1,0 +1,92 @@
+"""Cross-source comparison of one story: shared and unique facts, conflicts, framing, timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from storyline.compare.align import RELATED, Claim, align, anchors, independence_groups
+from storyline.compare.conflicts import find_conflicts
+from storyline.compare.framing import framing
+from storyline.compare.timeline import timeline
+from storyline.model import Article
+
+MAX_UNIQUE_PER_ARTICLE = 5
+MIN_FACT_WORDS = 6
+
+__all__ = ["Comparison", "compare"]
+
+
+@dataclass
+class Comparison:
+    """Everything comparison found, plus what the summariser reuses (claims and their centrality)."""
+
+    articles: list[Article]
+    claims: list[Claim]
+    centrality: list[np.ndarray]  # per article, per sentence: cosine to the story centroid
+    block: dict[str, Any]  # the contract's shared / unique / conflicts / framing / timeline
+
+
+def _citation(article: Article, k: int) -> dict[str, str]:
+    return {"article_id": article.id, "quote": article.sentences[k].text}
+
+
+def claim_citations(articles: list[Article], claim: Claim) -> list[dict[str, str]]:
+    """One quote per article: the first of its sentences in the claim."""
+    cited: dict[str, dict[str, str]] = {}
+    for a, k in claim.members:
+        cited.setdefault(articles[a].id, _citation(articles[a], k))
+    return list(cited.values())
+
+
+def representative(claim: Claim, centrality: list[np.ndarray]) -> tuple[int, int]:
+    return max(claim.members, key=lambda m: float(centrality[m[0]][m[1]]))
+
+
+def compare(articles: list[Article]) -> Comparison:
+    """Compare the (enriched) articles of one story."""
+    articles = [a for a in articles if a.sentences and a.sentence_vectors is not None]
+    if not articles:
+        empty = {"shared": [], "unique": [], "conflicts": [], "framing": [], "timeline": []}
+        return Comparison([], [], [], empty)
+    centre = np.concatenate([a.sentence_vectors for a in articles]).mean(axis=0)
+    centrality = [a.sentence_vectors @ centre for a in articles]
+    claims, best = align(articles)
+    group = independence_groups(articles)
+    claims.sort(
+        key=lambda c: (
+            -len({group[a] for a, _ in c.members}),
+            -float(centrality[representative(c, centrality)[0]].max()),
+        )
+    )
+    shared = []
+    for claim in claims:
+        a, k = representative(claim, centrality)
+        shared.append({"claim": articles[a].sentences[k].text, "citations": claim_citations(articles, claim)})
+    in_claims = {m for c in claims for m in c.members}
+    unique = []
+    multi_source = len(set(group)) > 1
+    for a, article in enumerate(articles):
+        if group[a] != a or not multi_source:
+            continue  # a copy's facts are its original's; one source alone has nothing "unique"
+        candidates = [
+            k
+            for k, s in enumerate(article.sentences)
+            if (a, k) not in in_claims
+            and best[a][k] < RELATED
+            and len(s.text.split()) >= MIN_FACT_WORDS
+            and anchors(s.text, article.published)
+        ]
+        candidates.sort(key=lambda k: -float(centrality[a][k]))
+        for k in sorted(candidates[:MAX_UNIQUE_PER_ARTICLE]):
+            unique.append({"claim": article.sentences[k].text, "citations": [_citation(article, k)]})
+    block = {
+        "shared": shared,
+        "unique": unique,
+        "conflicts": find_conflicts(articles, group),
+        "framing": [framing(a) for a in articles],
+        "timeline": timeline(articles),
+    }
+    return Comparison(articles, claims, centrality, block)

@@ -1,0 +1,98 @@
+"""Aligning sentences across a story's articles into claims that several sources make.
+
+Two sentences state the same fact when their vectors are close and they share an anchor (a name,
+a number or a date) — or when their vectors are very close. Syndicated copies (the same wire text
+under several mastheads) are one *independent* source: they neither make a fact "shared" nor count twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.enrich.mentions import dates, names, quantities
+from storyline.model import Article
+
+SAME_FACT = 0.62  # cosine at which two anchored sentences state the same fact
+SAME_FACT_UNANCHORED = 0.80
+RELATED = 0.50  # below this a sentence has no counterpart in that article
+COPY = 0.93  # sentence-level cosine of a verbatim or lightly edited copy
+COPY_SHARE = 0.6  # share of an article's sentences found verbatim elsewhere that makes it a copy
+
+
+@dataclass
+class Claim:
+    """One fact: sentences (article index, sentence index) that state it."""
+
+    members: list[tuple[int, int]] = field(default_factory=list)
+
+
+def anchors(sentence: str, published: str | None) -> set[str]:
+    found = {f"n:{n}" for n in names(sentence)}
+    found |= {f"q:{q.value:g}" for q in quantities(sentence)}
+    found |= {f"d:{d.month}" for d in dates(sentence, published)}
+    return found
+
+
+def independence_groups(articles: list[Article]) -> list[int]:
+    """For each article, the index of the article whose copy it is (itself when it is original)."""
+    group = list(range(len(articles)))
+    for j in range(len(articles)):
+        for i in range(j):
+            if group[i] != i:
+                continue
+            a, b = articles[i].sentence_vectors, articles[j].sentence_vectors
+            if a is None or b is None or not len(a) or not len(b):
+                continue
+            sim = a @ b.T
+            shorter = min(len(a), len(b))
+            copied = min((sim.max(axis=1) >= COPY).sum(), (sim.max(axis=0) >= COPY).sum())
+            if copied >= COPY_SHARE * shorter:
+                group[j] = i
+                break
+    return group
+
+
+def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
+    """Claims made by two or more independent sources, and for every sentence the best cosine it
+    reaches in any *other independent* article (``best[a][s]``, as a ragged object array)."""
+    group = independence_groups(articles)
+    anchor_sets = [[anchors(s.text, a.published) for s in a.sentences] for a in articles]
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(x: tuple[int, int]) -> tuple[int, int]:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    best = np.empty(len(articles), dtype=object)
+    for i, a in enumerate(articles):
+        best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            if group[i] == group[j]:
+                continue
+            va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
+            if va is None or vb is None or not len(va) or not len(vb):
+                continue
+            sim = va @ vb.T
+            best[i] = np.maximum(best[i], sim.max(axis=1))
+            best[j] = np.maximum(best[j], sim.max(axis=0))
+            # Mutual best matches only: a sentence states a fact once per article.
+            for s in range(sim.shape[0]):
+                t = int(sim[s].argmax())
+                if int(sim[:, t].argmax()) != s:
+                    continue
+                score = float(sim[s, t])
+                anchored = bool(anchor_sets[i][s] & anchor_sets[j][t])
+                if score >= SAME_FACT_UNANCHORED or (anchored and score >= SAME_FACT):
+                    parent[find((i, s))] = find((j, t))
+    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for node in parent:
+        members.setdefault(find(node), []).append(node)
+    for root in list(members):
+        if root not in members[root]:
+            members[root].append(root)
+    claims = [Claim(sorted(m)) for m in members.values() if len({group[a] for a, _ in m}) >= 2]
+    return claims, best

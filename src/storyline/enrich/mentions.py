@@ -1,0 +1,248 @@
+"""What a sentence asserts, found by patterns: names, quantities, ages and dates.
+
+A first, language-light extractor (English patterns for quantities and dates). It is cheap enough
+to recompute on demand, so nothing here is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "hundred": 100,
+}
+_APPROX = (
+    r"about|around|nearly|almost|roughly|approximately|some|over|more than|at least|up to|fewer than|less than"
+)
+_QUANTITY = re.compile(
+    rf"(?:(?P<approx>{_APPROX})\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|"
+    rf"{'|'.join(_NUMBER_WORDS)})(?:\s+(?P<scale>million|billion|thousand))?\s+"
+    r"(?:(?:[a-z]+-)?[a-z]+\s+){0,2}?(?P<noun>people|persons|residents|passengers|dead|deaths|killed|injured|"
+    r"wounded|hurt|missing|workers|employees|homes|houses|buildings|votes|seats|customers|users|accounts|"
+    r"records|percent|per cent|points|euros|dollars|pounds|crowns|kilometres|kilometers|miles|metres|meters|"
+    r"hectares|tonnes|tons|vehicles|cars|boats|children|students|officers|soldiers|troops|fans|visitors|"
+    r"paintings|works|items|objects|animals|cattle|flights|trains|days|weeks|months|years|hours|minutes)\b",
+    re.IGNORECASE,
+)
+# Heads that count the same thing: "12 people" and "12 residents" are one slot.
+_NOUN_CLASS = {
+    "persons": "people",
+    "residents": "people",
+    "passengers": "people",
+    "children": "people",
+    "deaths": "dead",
+    "killed": "dead",
+    "wounded": "injured",
+    "hurt": "injured",
+    "houses": "homes",
+    "per cent": "percent",
+    "kilometers": "kilometres",
+    "meters": "metres",
+    "tons": "tonnes",
+    "employees": "workers",
+    "cars": "vehicles",
+    "troops": "soldiers",
+}
+_AGE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,3}),\s(?P<age>\d{1,3}),"
+    r"|(?P<age2>\d{1,3})-year-old(?:\s(?P<noun2>[a-z]+))?"
+)
+_DATE = re.compile(
+    rf"(?:(?P<mod>early|mid|late|mid-)\s*)?(?P<month>{_MONTH_RE})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?(?P<last>\s+last\s+year)?"
+)
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|la|van|von|al|bin|the)?\s*[A-Z][\w'’-]*)*")
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "this",
+    "that",
+    "these",
+    "those",
+    "but",
+    "and",
+    "or",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "for",
+    "by",
+    "with",
+    "from",
+    "to",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "there",
+    "here",
+    "what",
+    "who",
+    "why",
+    "how",
+    "one",
+    "some",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "just",
+    "even",
+    "perhaps",
+    "still",
+    *MONTHS,
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    noun: str  # normalised head noun: what is counted
+    approximate: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Age:
+    value: int
+    who: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date at the precision the text gives: year, month and day may each be unknown."""
+
+    year: int | None
+    month: int
+    day: int | None
+    fuzzy: bool  # "early November": compatible with any day in its part of the month
+    text: str
+
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+        return f"{self.year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+
+
+def _number(raw: str) -> float:
+    raw = raw.lower().replace(",", "")
+    return float(_NUMBER_WORDS.get(raw, raw))
+
+
+def quantities(sentence: str) -> list[Quantity]:
+    found = []
+    for m in _QUANTITY.finditer(sentence):
+        value = _number(m.group("num"))
+        scale = (m.group("scale") or "").lower()
+        value *= {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(scale, 1)
+        noun = m.group("noun").lower()
+        found.append(Quantity(value, _NOUN_CLASS.get(noun, noun), bool(m.group("approx")), m.group(0)))
+    return found
+
+
+def ages(sentence: str) -> list[Age]:
+    found = []
+    for m in _AGE.finditer(sentence):
+        if m.group("age"):
+            age = int(m.group("age"))
+            who = m.group("name").split()[-1]
+        else:
+            age = int(m.group("age2"))
+            who = None
+        if 0 < age < 120:
+            found.append(Age(age, who, m.group(0).rstrip(",")))
+    return found
+
+
+def dates(sentence: str, published: str | None = None) -> list[DateMention]:
+    """Month-level or finer dates, with the year filled in from the article date when left out."""
+    base = date.fromisoformat(published) if published else None
+    found = []
+    for m in _DATE.finditer(sentence):
+        month = MONTHS.index(m.group("month").lower()) + 1
+        day = int(m.group("day")) if m.group("day") else None
+        if day is not None and not 1 <= day <= 31:
+            day = None
+        year = int(m.group("year")) if m.group("year") else None
+        if year is None and base is not None:
+            # An undated month in a news story is the most recent one not after the article.
+            year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
+            if m.group("last"):
+                year = base.year - 1
+        elif m.group("month") == "May" and day is None and year is None:
+            continue  # "may" the verb, capitalised at a sentence start
+        found.append(DateMention(year, month, day, bool(m.group("mod")), m.group(0).strip()))
+    return found
+
+
+def names(sentence: str) -> set[str]:
+    """Capitalised name-like phrases, normalised ("Jo Song-gil" and "Jo Song Gil" alike)."""
+    keys = set()
+    for m in _NAME.finditer(sentence):
+        words = [w for w in re.split(r"[\s-]+", m.group(0)) if w]
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if not words or (len(words) == 1 and len(words[0]) < 3):
+            continue
+        keys.add(" ".join(w.lower().strip("'’") for w in words))
+    return keys

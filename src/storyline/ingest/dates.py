@@ -1,0 +1,35 @@
+"""Publication dates: any reasonable written date to ISO 8601 (YYYY-MM-DD)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import dateparser
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# "January. 05, 2019" (a Korean-site habit): the dot after the month defeats parsers.
+_MONTH_DOT = re.compile(r"\b([A-Za-z]{3,9})\.(?=\s*\d)")
+_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False}
+
+
+def normalise_date(value: object) -> str | None:
+    """An ISO date for ``value`` (a string, date or datetime), or None when it is not a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip().rstrip(",;")
+    if not text:
+        return None
+    match = _ISO.match(text)
+    if match:
+        try:
+            return date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return None
+    text = _MONTH_DOT.sub(r"\1", text)
+    parsed = dateparser.parse(text, languages=["en"], settings=_SETTINGS)
+    return parsed.date().isoformat() if parsed else None

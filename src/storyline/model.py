@@ -1,0 +1,130 @@
+"""The one data model that flows through every stage.
+
+Ingest creates an :class:`Article`; later stages only *add* to it (sentences, vectors, mentions).
+A :class:`Story` groups articles and carries what comparison and summarisation found, in the
+shape of the ``stories.json`` contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace-collapsed, case-folded text: two copies that differ only in layout hash alike."""
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as a span of its article's text, so a citation can quote it exactly."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO 8601 date, YYYY-MM-DD
+    language: str | None = None
+    author: str | None = None
+    origin: str = ""  # where the record came from: "path", "path#line 3", "archive.zip!member"
+    hash: str = ""
+    duplicate_of: str | None = None
+    # Added by enrichment.
+    sentences: list[Sentence] = field(default_factory=list)
+    vector: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            self.hash = content_hash(self.text)
+
+    def summary(self) -> dict[str, Any]:
+        """The article as it appears in a story of ``stories.json``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "language": self.language,
+        }
+
+
+Status = Literal["ingested", "duplicate", "rejected"]
+
+
+@dataclass
+class LedgerEntry:
+    """What became of one input record: every record ends as exactly one of these."""
+
+    input: str
+    status: Status
+    article_id: str | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Citation:
+    article_id: str
+    quote: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"article_id": self.article_id, "quote": self.quote}
+
+
+@dataclass
+class Story:
+    id: str
+    title: str
+    article_ids: list[str]
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    shared: list[dict[str, Any]] = field(default_factory=list)
+    unique: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    framing: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    key_entities: list[str] = field(default_factory=list)
+    time_span: dict[str, str] | None = None
+    source_count: int = 0
+
+    def comparison(self) -> dict[str, Any]:
+        """The comparison block of contract 5."""
+        return {
+            "shared": self.shared,
+            "unique": self.unique,
+            "conflicts": self.conflicts,
+            "framing": self.framing,
+            "timeline": self.timeline,
+        }
+
+    def to_dict(self, articles: dict[str, Article]) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": [articles[a].summary() for a in self.article_ids if a in articles],
+            "summary": self.summary,
+            **self.comparison(),
+            "key_entities": self.key_entities,
+            "time_span": self.time_span,
+            "source_count": self.source_count,
+        }

@@ -1,0 +1,130 @@
+"""The stages wired together: the batch driver behind ``storyline run`` and the contract commands."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.cluster import cluster_articles, make_story
+from storyline.compare import compare
+from storyline.enrich import enrich
+from storyline.enrich.mentions import names
+from storyline.ingest import Ingestor, IngestResult, Reader
+from storyline.model import Article, Story
+from storyline.report import render_html, render_markdown
+from storyline.store import Store
+from storyline.summarize import DEFAULT_MAX_WORDS, summarize
+
+Advance = Callable[[int], None]
+ProgressFactory = Callable[[str, int], Advance]
+KEY_ENTITIES = 8
+
+
+def _no_progress(_description: str, _total: int) -> Advance:
+    return lambda _n: None
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    progress: ProgressFactory = _no_progress,
+    run_id: str | None = None,
+    max_bytes: int | None = None,
+) -> IngestResult:
+    reader = Reader(max_bytes) if max_bytes else Reader()
+    ingestor = Ingestor(store)
+    advance = progress("Ingesting", reader.files(paths))
+    last_origin = None
+    # One transaction: an interrupted ingest leaves nothing half-written, and rerunning it is idempotent.
+    with store.transaction():
+        for record in reader.read(paths):
+            ingestor.add(record)
+            file_origin = record.origin.split("#", 1)[0]
+            if file_origin != last_origin:
+                advance(1)
+                last_origin = file_origin
+        store.record(run_id or datetime.now(UTC).isoformat(), ingestor.result.entries)
+    return ingestor.result
+
+
+def key_entities(articles: list[Article]) -> list[str]:
+    counts: Counter[str] = Counter()
+    for article in articles:
+        counts.update({n for s in article.sentences[:20] for n in names(s.text)})
+    # Named in more than one article when the story has several: the story's cast, not one outlet's aside.
+    floor = 2 if len(articles) > 1 else 1
+    return [n.title() for n, c in counts.most_common() if c >= floor][:KEY_ENTITIES]
+
+
+def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> Story:
+    story = make_story(members)
+    comparison = compare(members)
+    for key, value in comparison.block.items():
+        setattr(story, key, value)
+    story.summary = summarize(comparison, max_words)
+    story.key_entities = key_entities(members)
+    return story
+
+
+def build_stories(
+    articles: list[Article], progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
+) -> list[Story]:
+    groups = cluster_articles(articles)
+    advance = progress("Comparing stories", len(groups))
+    stories = []
+    for group in groups:
+        stories.append(build_story(group, max_words))
+        advance(1)
+    stories.sort(key=lambda s: (-len(s.article_ids), s.title))
+    return stories
+
+
+def enrich_stored(store: Store, progress: ProgressFactory = _no_progress) -> list[Article]:
+    """All original (non-duplicate) articles of the store, enriched; new sentence spans are saved."""
+    articles = store.articles(include_duplicates=False)
+    unsplit = [a for a in articles if not a.sentences]
+    advance = progress("Enriching", len(articles))
+    with store.transaction():
+        enrich(articles, store=store, advance=advance)
+        for article in unsplit:
+            store.save_sentences(article)
+    return articles
+
+
+def restory(
+    store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
+) -> list[Story]:
+    """Recluster the whole store and save the stories (batch mode)."""
+    articles = enrich_stored(store, progress)
+    stories = build_stories(articles, progress, max_words)
+    store.replace_stories(stories)
+    return stories
+
+
+def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``stories.json`` document for everything in the store."""
+    articles = {a.id: a for a in store.articles()}
+    if ingest is None:
+        result = IngestResult(entries=store.ledger())
+        ingest = result.to_dict()
+    return {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "stories": [s.to_dict(articles) for s in store.stories()],
+        "ingest": ingest,
+    }
+
+
+def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        out / "stories.json": json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+        out / "report.md": render_markdown(doc),
+        out / "report.html": render_html(doc),
+    }
+    for path, content in files.items():
+        path.write_text(content, encoding="utf-8")
+    return list(files)

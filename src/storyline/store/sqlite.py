@@ -1,0 +1,273 @@
+"""The embedded store: one SQLite file in WAL mode, schema versioned by ``PRAGMA user_version``.
+
+Articles are keyed by id and unique by content hash, so re-ingesting the same text is a no-op.
+Vectors are cached by (content hash, model) so that re-enrichment never re-embeds known text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.model import Article, LedgerEntry, Sentence, Story
+
+# Each entry migrates the schema from version i to i + 1. Append, never edit a shipped one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        origin TEXT NOT NULL,
+        title TEXT, url TEXT, source TEXT, published TEXT, language TEXT, author TEXT,
+        text TEXT NOT NULL,
+        duplicate_of TEXT REFERENCES articles(id),
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE sentences (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE vectors (
+        hash TEXT NOT NULL, model TEXT NOT NULL, kind TEXT NOT NULL,
+        dim INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (hash, model, kind)
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE story_articles (
+        story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (story_id, article_id)
+    );
+    CREATE INDEX story_articles_article ON story_articles(article_id);
+    CREATE TABLE ledger (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
+        article_id TEXT, duplicate_of TEXT, reason TEXT
+    );
+    CREATE INDEX ledger_run ON ledger(run);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ARTICLE_COLUMNS = (
+    "id",
+    "hash",
+    "origin",
+    "title",
+    "url",
+    "source",
+    "published",
+    "language",
+    "author",
+    "text",
+    "duplicate_of",
+)
+
+
+class StoreError(Exception):
+    pass
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A storyline database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this storyline ({SCHEMA_VERSION}); "
+                "upgrade storyline"
+            )
+        for target in range(version, SCHEMA_VERSION):
+            # executescript commits whatever is open first, so the script carries its own transaction.
+            try:
+                self.db.executescript(
+                    f"BEGIN;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target + 1};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise StoreError(f"migrating {self.path} to schema {target + 1} failed: {exc}") from exc
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def article_by_hash(self, hash_: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE hash = ?", (hash_,)).fetchone()
+        return row["id"] if row else None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article) -> None:
+        values = [getattr(article, c) for c in _ARTICLE_COLUMNS]
+        self.db.execute(
+            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, ingested_at) "
+            f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 1))})",
+            [*values, _now()],
+        )
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        return Article(**{c: row[c] for c in _ARTICLE_COLUMNS})
+
+    def articles(self, ids: Iterable[str] | None = None, include_duplicates: bool = True) -> list[Article]:
+        """Articles in publication order (undated last), with their sentences."""
+        query = "SELECT * FROM articles"
+        params: list[Any] = []
+        where = []
+        if ids is not None:
+            ids = list(ids)
+            where.append(f"id IN ({', '.join('?' * len(ids))})")
+            params += ids
+        if not include_duplicates:
+            where.append("duplicate_of IS NULL")
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY published IS NULL, published, ingested_at, id"
+        articles = [self._article(r) for r in self.db.execute(query, params)]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for row in self.db.execute('SELECT article_id, start, "end" FROM sentences ORDER BY article_id, idx'):
+            spans.setdefault(row[0], []).append((row[1], row[2]))
+        for a in articles:
+            a.sentences = [Sentence(s, e, a.text[s:e]) for s, e in spans.get(a.id, [])]
+        return articles
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.articles([article_id])
+        return found[0] if found else None
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def save_sentences(self, article: Article) -> None:
+        self.db.execute("DELETE FROM sentences WHERE article_id = ?", (article.id,))
+        self.db.executemany(
+            'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+            [(article.id, i, s.start, s.end) for i, s in enumerate(article.sentences)],
+        )
+
+    # -- vectors ----------------------------------------------------------------------------------
+
+    def get_vectors(self, hash_: str, model: str, kind: str) -> np.ndarray | None:
+        row = self.db.execute(
+            "SELECT dim, data FROM vectors WHERE hash = ? AND model = ? AND kind = ?", (hash_, model, kind)
+        ).fetchone()
+        if row is None:
+            return None
+        return np.frombuffer(row["data"], dtype=np.float32).reshape(-1, row["dim"]).copy()
+
+    def put_vectors(self, hash_: str, model: str, kind: str, vectors: np.ndarray) -> None:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.db.execute(
+            "INSERT OR REPLACE INTO vectors (hash, model, kind, dim, data) VALUES (?, ?, ?, ?, ?)",
+            (hash_, model, kind, int(vectors.shape[-1]), vectors.tobytes()),
+        )
+
+    # -- stories ----------------------------------------------------------------------------------
+
+    def replace_stories(self, stories: list[Story]) -> None:
+        """Store a fresh clustering of the whole corpus (batch mode recomputes every story)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM story_articles")
+            self.db.execute("DELETE FROM stories")
+            for story in stories:
+                data = {k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids")}
+                self.db.execute(
+                    "INSERT INTO stories (id, title, data, updated_at) VALUES (?, ?, ?, ?)",
+                    (story.id, story.title, json.dumps(data, ensure_ascii=False), _now()),
+                )
+                self.db.executemany(
+                    "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
+                    [(story.id, a) for a in story.article_ids],
+                )
+
+    def stories(self) -> list[Story]:
+        members: dict[str, list[str]] = {}
+        for row in self.db.execute(
+            "SELECT sa.story_id, sa.article_id FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id "
+            "ORDER BY a.published IS NULL, a.published, a.id"
+        ):
+            members.setdefault(row[0], []).append(row[1])
+        stories = []
+        for row in self.db.execute("SELECT id, title, data FROM stories"):
+            data = json.loads(row["data"])
+            stories.append(
+                Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
+            )
+        stories.sort(key=lambda s: (-len(s.article_ids), s.title))
+        return stories
+
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.stories() if s.id == story_id), None)
+
+    # -- ledger -----------------------------------------------------------------------------------
+
+    def record(self, run: str, entries: Iterable[LedgerEntry]) -> None:
+        self.db.executemany(
+            "INSERT INTO ledger (run, input, status, article_id, duplicate_of, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(run, e.input, e.status, e.article_id, e.duplicate_of, e.reason) for e in entries],
+        )
+
+    def ledger(self, run: str | None = None) -> list[LedgerEntry]:
+        if run is None:
+            row = self.db.execute("SELECT run FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+            if row is None:
+                return []
+            run = row[0]
+        return [
+            LedgerEntry(r["input"], r["status"], r["article_id"], r["duplicate_of"], r["reason"])
+            for r in self.db.execute("SELECT * FROM ledger WHERE run = ? ORDER BY seq", (run,))
+        ]
