@@ -9,6 +9,7 @@ Baselines: TF-IDF cosine with average-linkage agglomeration, and HDBSCAN over th
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections import defaultdict
@@ -21,7 +22,7 @@ from sklearn.cluster import HDBSCAN
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from common import CACHE, DATA, markdown_table, read_jsonl, record
-from storyline.cluster import cluster_articles, pair_scores
+from storyline.cluster import ATTACH, THRESHOLD, assign, cluster_articles, combine, signals
 from storyline.enrich import enrich
 from storyline.ingest.records import article_from_record
 from storyline.model import Article
@@ -95,10 +96,36 @@ def tfidf_labels(articles: list[Article]) -> dict[str, int]:
 
 def hdbscan_labels(articles: list[Article]) -> dict[str, int]:
     vectors = np.stack([a.vector for a in articles])
-    labels = HDBSCAN(min_cluster_size=2, metric="euclidean").fit_predict(vectors)
+    labels = HDBSCAN(min_cluster_size=2, metric="euclidean", copy=True).fit_predict(vectors)
     # Noise points are singleton stories.
     top = labels.max() + 1
     return labels_of(articles, np.array([lab if lab >= 0 else top + i for i, lab in enumerate(labels)]))
+
+
+def print_sweep(sets: dict[str, tuple[list[Article], dict[str, str], tuple[np.ndarray, ...]]]) -> None:
+    """Grid over signal weights and threshold; the best mean BCubed F1 across the dev sets first."""
+    results = []
+    for weights in itertools.product((0.3, 0.45, 0.6), (0.2, 0.35, 0.5), (0.0, 0.1, 0.2)):
+        for t in np.arange(0.25, 0.55, 0.025):
+            f1s = []
+            for articles, gold, sig in sets.values():
+                pred = labels_of(articles, assign(combine(*sig, weights=weights), t, attach=1.0))
+                f1s.append(bcubed(pred, gold)[2])
+            results.append((float(np.mean(f1s)), weights, round(float(t), 3), [round(f, 3) for f in f1s]))
+    results.sort(key=lambda r: -r[0])
+    for mean, weights, t, f1s in results[:10]:
+        print(f"mean F1 {mean:.3f} weights {weights} threshold {t} per set {f1s}", file=sys.stderr)
+    # Then the singleton-attachment level, with the shipped weights and threshold.
+    for attach in np.arange(0.2, 0.41, 0.01):
+        f1s = [
+            bcubed(labels_of(articles, assign(combine(*sig), THRESHOLD, float(attach))), gold)[2]
+            for articles, gold, sig in sets.values()
+        ]
+        print(
+            f"attach {attach:.2f}: mean F1 {np.mean(f1s):.4f} per set {[round(f, 3) for f in f1s]}",
+            file=sys.stderr,
+        )
+    print(f"shipped: threshold {THRESHOLD}, attach {ATTACH}", file=sys.stderr)
 
 
 def main() -> None:
@@ -109,13 +136,11 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="print F1 over a range of thresholds (dev only)")
     args = parser.parse_args()
     rows = []
+    sweep: dict[str, tuple[list[Article], dict[str, str], tuple[np.ndarray, ...]]] = {}
     for label, name in SETS.items():
         articles, gold = load(name)
         if args.sweep:
-            scores = pair_scores(articles)
-            for t in np.arange(0.25, 0.65, 0.025):
-                pred = labels_of(articles, agglomerate(scores, t))
-                print(f"{label} threshold {t:.3f}: BCubed F1 {bcubed(pred, gold)[2]:.3f}", file=sys.stderr)
+            sweep[label] = (articles, gold, signals(articles))
         systems = {
             "TF-IDF agglomerative (baseline)": tfidf_labels,
             "MiniLM HDBSCAN (baseline)": hdbscan_labels,
@@ -139,6 +164,8 @@ def main() -> None:
                     f"{elapsed:.2f}s",
                 ]
             )
+    if args.sweep:
+        print_sweep(sweep)
     header = ["set", "system", "BCubed P", "BCubed R", "BCubed F1", "pairwise F1", "clusters", "gold", "time"]
     table = markdown_table(header, rows)
     print(table)

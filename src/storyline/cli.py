@@ -108,16 +108,17 @@ def _report_rejects(result: IngestResult, limit: int = 10) -> None:
 
 
 def _stories_table(doc: dict[str, Any]) -> Table:
-    table = Table(title="Stories", show_lines=False)
+    table = Table(title=f"Stories ({len(doc['stories'])})")
     table.add_column("id", no_wrap=True)
-    table.add_column("title")
-    table.add_column("articles", justify="right")
-    table.add_column("sources", justify="right")
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=48)
+    table.add_column("arts", justify="right")
+    table.add_column("srcs", justify="right")
     table.add_column("dates", no_wrap=True)
-    table.add_column("conflicts", justify="right")
+    table.add_column("confl", justify="right")
     for story in doc["stories"]:
         span = story.get("time_span") or {}
-        dates = f"{span.get('start')} … {span.get('end')}" if span else "—"
+        start, end = span.get("start"), span.get("end")
+        dates = "—" if not span else start if start == end else f"{start}…{end}"
         table.add_row(
             story["id"],
             story["title"],

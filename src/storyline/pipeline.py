@@ -66,6 +66,10 @@ def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> S
     for key, value in comparison.block.items():
         setattr(story, key, value)
     story.summary = summarize(comparison, max_words)
+    # Syndicated copies of one wire story are one independent source.
+    story.source_count = len(
+        {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
+    )
     story.key_entities = key_entities(members)
     return story
 

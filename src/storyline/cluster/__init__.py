@@ -18,9 +18,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storyline.enrich.mentions import names
 from storyline.model import Article, Story
 
-# Weights and cut: chosen on the dev sets by bench/cluster.py (see BENCHMARKS.md).
-W_VECTOR, W_TFIDF, W_NAMES = 0.45, 0.35, 0.20
-THRESHOLD = 0.42
+# Weights and cut: the best mean BCubed F1 over ECB+ dev and Multi-News dev in the grid of
+# `python bench/cluster.py --sweep` (see BENCHMARKS.md).
+W_VECTOR, W_TFIDF, W_NAMES = 0.45, 0.50, 0.20
+THRESHOLD = 0.40
+ATTACH = 0.29
 # Reports of one event cluster within days; beyond this gap the score decays.
 DAY_WINDOW = 7
 DECAY_PER_WEEK = 0.08
@@ -53,31 +55,59 @@ def _date_penalty(articles: list[Article]) -> np.ndarray:
     return np.minimum(DECAY_PER_WEEK * over / 7.0, 0.5)
 
 
-def pair_scores(articles: list[Article]) -> np.ndarray:
-    """Same-event score for every pair, in [about -0.5, 1]; the diagonal is 1."""
+def signals(articles: list[Article]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairwise vector cosine, TF-IDF cosine, name overlap and date penalty."""
     vectors = np.stack([a.vector for a in articles])
-    emb = vectors @ vectors.T
     texts = [f"{a.title or ''}\n{a.text}" for a in articles]
-    tfidf = TfidfVectorizer(
-        sublinear_tf=True, max_df=0.5 if len(texts) > 20 else 1.0, min_df=1, ngram_range=(1, 1)
-    ).fit_transform(texts)
-    lex = (tfidf @ tfidf.T).toarray()
+    # max_df drops words common to half the corpus, which only makes sense for a corpus of some size.
+    tfidf = TfidfVectorizer(sublinear_tf=True, max_df=0.5 if len(texts) > 20 else 1.0).fit_transform(texts)
     overlap = _name_overlap([_names(a) for a in articles])
-    score = W_VECTOR * emb + W_TFIDF * lex + W_NAMES * overlap - _date_penalty(articles)
+    return vectors @ vectors.T, (tfidf @ tfidf.T).toarray(), overlap, _date_penalty(articles)
+
+
+def combine(
+    emb: np.ndarray,
+    lex: np.ndarray,
+    overlap: np.ndarray,
+    penalty: np.ndarray,
+    weights: tuple[float, float, float] = (W_VECTOR, W_TFIDF, W_NAMES),
+) -> np.ndarray:
+    score = weights[0] * emb + weights[1] * lex + weights[2] * overlap - penalty
     np.fill_diagonal(score, 1.0)
     return score
+
+
+def pair_scores(articles: list[Article]) -> np.ndarray:
+    """Same-event score for every pair (higher is more alike); the diagonal is 1."""
+    return combine(*signals(articles))
+
+
+def assign(score: np.ndarray, threshold: float = THRESHOLD, attach: float = ATTACH) -> np.ndarray:
+    """Cluster labels for a pairwise score matrix: average-linkage agglomeration cut at ``threshold``,
+    then each article left alone joins the story it is closest to on average, if that reaches ``attach``
+    (opinion and analysis pieces share fewer words with the reports than the reports share with each other).
+    """
+    distance = np.clip(1.0 - score, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    sizes = np.bincount(labels)
+    groups = [k for k in range(len(sizes)) if sizes[k] >= 2]
+    for i in np.flatnonzero(sizes[labels] == 1):
+        if not groups:
+            break
+        means = [float(score[i, labels == k].mean()) for k in groups]
+        best = int(np.argmax(means))
+        if means[best] >= attach:
+            labels[i] = groups[best]
+    return labels
 
 
 def cluster_articles(articles: list[Article], threshold: float = THRESHOLD) -> list[list[Article]]:
     """Groups of articles, one per event; every article in exactly one group."""
     if len(articles) < 2:
         return [list(articles)] if articles else []
-    score = pair_scores(articles)
-    distance = np.clip(1.0 - score, 0.0, None)
-    np.fill_diagonal(distance, 0.0)
-    labels = fcluster(
-        linkage(squareform(distance, checks=False), method="average"), t=1.0 - threshold, criterion="distance"
-    )
+    labels = assign(pair_scores(articles), threshold)
     groups: dict[int, list[Article]] = {}
     for article, label in zip(articles, labels, strict=True):
         groups.setdefault(int(label), []).append(article)

@@ -26,6 +26,7 @@ class Comparison:
     articles: list[Article]
     claims: list[Claim]
     centrality: list[np.ndarray]  # per article, per sentence: cosine to the story centroid
+    group: list[int]  # per article: the article it copies (itself when independent)
     block: dict[str, Any]  # the contract's shared / unique / conflicts / framing / timeline
 
 
@@ -50,7 +51,7 @@ def compare(articles: list[Article]) -> Comparison:
     articles = [a for a in articles if a.sentences and a.sentence_vectors is not None]
     if not articles:
         empty = {"shared": [], "unique": [], "conflicts": [], "framing": [], "timeline": []}
-        return Comparison([], [], [], empty)
+        return Comparison([], [], [], [], empty)
     centre = np.concatenate([a.sentence_vectors for a in articles]).mean(axis=0)
     centrality = [a.sentence_vectors @ centre for a in articles]
     claims, best = align(articles)
@@ -89,4 +90,4 @@ def compare(articles: list[Article]) -> Comparison:
         "framing": [framing(a) for a in articles],
         "timeline": timeline(articles),
     }
-    return Comparison(articles, claims, centrality, block)
+    return Comparison(articles, claims, centrality, group, block)

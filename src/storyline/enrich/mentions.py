@@ -42,8 +42,22 @@ _NUMBER_WORDS = {
     "twenty": 20,
     "hundred": 100,
 }
-_APPROX = (
-    r"about|around|nearly|almost|roughly|approximately|some|over|more than|at least|up to|fewer than|less than"
+_APPROX = "|".join(
+    (
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "roughly",
+        "approximately",
+        "some",
+        "over",
+        "more than",
+        "at least",
+        "up to",
+        "fewer than",
+        "less than",
+    )
 )
 _QUANTITY = re.compile(
     rf"(?:(?P<approx>{_APPROX})\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|"

@@ -1,0 +1,226 @@
+"""The store is one SQLite file: articles, sentence spans, a vector cache, stories and a ledger.
+
+Every test opens a real database file under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.model import Article, LedgerEntry, Sentence, Story
+from storyline.store import Store
+from storyline.store.sqlite import SCHEMA_VERSION, StoreError
+
+TEXT = "The harbour bridge in Velmora reopened on Monday. Repairs took nine weeks."
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "storyline.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store(db_path) as s:
+        yield s
+
+
+def make_article(article_id: str = "a1", text: str = TEXT, **fields) -> Article:
+    defaults = {
+        "title": "Velmora bridge reopens",
+        "url": "https://velmora-post.example/bridge",
+        "source": "Velmora Post",
+        "published": "2031-04-07",
+        "language": "en",
+        "author": "Ada Quill",
+        "origin": f"{article_id}.txt",
+    }
+    return Article(id=article_id, text=text, **{**defaults, **fields})
+
+
+# -- schema ---------------------------------------------------------------------------------------
+
+
+def test_new_database_is_migrated_to_the_current_schema_version(store: Store, db_path: Path) -> None:
+    assert db_path.is_file(), "the parent folder is created and the file written"
+    assert SCHEMA_VERSION >= 1
+    assert store.schema_version == SCHEMA_VERSION
+    tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"articles", "sentences", "vectors", "stories", "story_articles", "ledger"} <= tables
+
+
+def test_database_runs_in_wal_mode(store: Store) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+
+
+def test_reopening_an_existing_database_keeps_its_data(db_path: Path) -> None:
+    with Store(db_path) as first:
+        first.add_article(make_article())
+    with Store(db_path) as again:
+        assert again.schema_version == SCHEMA_VERSION
+        assert again.count_articles() == 1
+        assert again.has_article("a1")
+
+
+def test_database_from_a_newer_storyline_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(db_path)
+
+
+# -- articles -------------------------------------------------------------------------------------
+
+
+def test_article_round_trips_with_every_field_and_its_sentences(store: Store) -> None:
+    article = make_article()
+    article.sentences = [Sentence(0, 49, TEXT[0:49]), Sentence(50, len(TEXT), TEXT[50:])]
+    store.add_article(article)
+    store.save_sentences(article)
+
+    loaded = store.article("a1")
+    assert loaded is not None
+    for name in ("id", "text", "title", "url", "source", "published", "language", "author", "origin"):
+        assert getattr(loaded, name) == getattr(article, name), name
+    assert loaded.hash == article.hash
+    assert loaded.duplicate_of is None
+    assert [s.text for s in loaded.sentences] == [
+        "The harbour bridge in Velmora reopened on Monday.",
+        "Repairs took nine weeks.",
+    ]
+    assert loaded.sentences == article.sentences
+
+
+def test_saving_sentences_again_replaces_the_old_spans(store: Store) -> None:
+    article = make_article()
+    store.add_article(article)
+    article.sentences = [Sentence(0, 10, TEXT[:10]), Sentence(11, 20, TEXT[11:20])]
+    store.save_sentences(article)
+    article.sentences = [Sentence(0, len(TEXT), TEXT)]
+    store.save_sentences(article)
+    assert store.article("a1").sentences == [Sentence(0, len(TEXT), TEXT)]
+
+
+def test_missing_article_is_none(store: Store) -> None:
+    assert store.article("nope") is None
+    assert not store.has_article("nope")
+
+
+def test_articles_come_in_publication_order_with_undated_last(store: Store) -> None:
+    store.add_article(make_article("late", "Late text.", published="2031-05-01"))
+    store.add_article(make_article("undated", "Undated text.", published=None))
+    store.add_article(make_article("early", "Early text.", published="2031-01-01"))
+    assert [a.id for a in store.articles()] == ["early", "late", "undated"]
+    assert [a.id for a in store.articles(["undated", "early"])] == ["early", "undated"]
+
+
+def test_the_same_text_cannot_be_stored_twice(store: Store) -> None:
+    store.add_article(make_article("a1"))
+    # Layout and case differences do not make a different text.
+    relaid = TEXT.upper().replace(" ", "  \n ")
+    assert make_article("a2", relaid).hash == make_article("a1").hash
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_article(make_article("a2", relaid))
+    assert store.article_by_hash(make_article().hash) == "a1"
+    assert store.count_articles() == 1
+
+
+def test_duplicates_can_be_left_out(store: Store) -> None:
+    store.add_article(make_article("orig"))
+    # A duplicate row keeps its own (different) text hash here; only the flag matters.
+    store.add_article(make_article("copy", "Another text.", duplicate_of="orig"))
+    assert [a.id for a in store.articles(include_duplicates=False)] == ["orig"]
+    assert {a.id for a in store.articles()} == {"orig", "copy"}
+
+
+# -- vectors --------------------------------------------------------------------------------------
+
+
+def test_vectors_round_trip_by_hash_model_and_kind(store: Store) -> None:
+    rng = np.random.default_rng(7)
+    sentences = rng.standard_normal((3, 384)).astype(np.float32)
+    article = sentences[:1] * 2
+    store.put_vectors("h1", "model-x", "sentences", sentences)
+    store.put_vectors("h1", "model-x", "article", article)
+
+    got = store.get_vectors("h1", "model-x", "sentences")
+    assert got.dtype == np.float32
+    assert got.shape == (3, 384)
+    np.testing.assert_array_equal(got, sentences)
+    np.testing.assert_array_equal(store.get_vectors("h1", "model-x", "article"), article)
+    assert store.get_vectors("h1", "model-y", "sentences") is None
+    assert store.get_vectors("h2", "model-x", "sentences") is None
+
+
+def test_putting_vectors_again_overwrites(store: Store) -> None:
+    store.put_vectors("h1", "m", "article", np.ones((1, 4)))
+    store.put_vectors("h1", "m", "article", np.full((1, 4), 2.0))
+    np.testing.assert_array_equal(store.get_vectors("h1", "m", "article"), np.full((1, 4), 2.0))
+
+
+# -- stories --------------------------------------------------------------------------------------
+
+
+def test_stories_round_trip_and_replace_the_previous_set(store: Store) -> None:
+    for i, day in enumerate(["2031-04-07", "2031-04-05", "2031-04-06"]):
+        store.add_article(make_article(f"a{i}", f"Text number {i}.", published=day))
+    old = Story(id="s-old", title="Old", article_ids=["a0"])
+    store.replace_stories([old])
+    story = Story(
+        id="s-1",
+        title="Velmora bridge",
+        article_ids=["a0", "a1", "a2"],
+        summary=[{"text": "Repairs took nine weeks.", "citations": [{"article_id": "a0", "quote": "x"}]}],
+        shared=[{"claim": "c", "citations": []}],
+        conflicts=[{"type": "number", "about": "number of people", "claims": []}],
+        key_entities=["Velmora"],
+        time_span={"start": "2031-04-05", "end": "2031-04-07"},
+        source_count=2,
+    )
+    single = Story(id="s-2", title="Another", article_ids=["a1"])
+    store.replace_stories([single, story])
+
+    loaded = store.stories()
+    assert [s.id for s in loaded] == ["s-1", "s-2"], "largest story first, the old set gone"
+    got = loaded[0]
+    # Members come back in publication order.
+    assert got.article_ids == ["a1", "a2", "a0"]
+    assert got.title == "Velmora bridge"
+    assert got.summary == story.summary
+    assert got.shared == story.shared
+    assert got.conflicts == story.conflicts
+    assert got.key_entities == ["Velmora"]
+    assert got.time_span == story.time_span
+    assert got.source_count == 2
+    assert store.story("s-2").article_ids == ["a1"]
+    assert store.story("s-old") is None
+
+
+# -- ledger ---------------------------------------------------------------------------------------
+
+
+def test_ledger_returns_the_last_run(store: Store) -> None:
+    assert store.ledger() == []
+    store.record("run-1", [LedgerEntry("old.txt", "ingested", article_id="old")])
+    second = [
+        LedgerEntry("a.txt", "ingested", article_id="a"),
+        LedgerEntry("b.txt", "duplicate", article_id="b", duplicate_of="a"),
+        LedgerEntry("c.bin", "rejected", reason="binary file"),
+    ]
+    store.record("run-2", second)
+    assert store.ledger() == second
+    assert store.ledger("run-1") == [LedgerEntry("old.txt", "ingested", article_id="old")]
+    assert store.ledger("no-such-run") == []
+
+
+def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_article(make_article())
+        raise RuntimeError("interrupted")
+    assert store.count_articles() == 0
