@@ -11,10 +11,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -107,18 +109,22 @@ def _report_rejects(result: IngestResult, limit: int = 10) -> None:
         err.print(f"… and {len(result.rejected) - limit} more (see `storyline rejects`)")
 
 
+def _days(start: str, end: str) -> int:
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days
+
+
 def _stories_table(doc: dict[str, Any]) -> Table:
-    table = Table(title=f"Stories ({len(doc['stories'])})")
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=48)
-    table.add_column("arts", justify="right")
-    table.add_column("srcs", justify="right")
-    table.add_column("dates", no_wrap=True)
-    table.add_column("confl", justify="right")
+    table = Table(title=f"Stories ({len(doc['stories'])})", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, ratio=1)
+    table.add_column("arts", justify="right", min_width=4)
+    table.add_column("srcs", justify="right", min_width=4)
+    table.add_column("dates", no_wrap=True, min_width=14)
+    table.add_column("confl", justify="right", min_width=5)
     for story in doc["stories"]:
         span = story.get("time_span") or {}
         start, end = span.get("start"), span.get("end")
-        dates = "—" if not span else start if start == end else f"{start}…{end}"
+        dates = "—" if not span else start if start == end else f"{start} +{_days(start, end)}d"
         table.add_row(
             story["id"],
             story["title"],

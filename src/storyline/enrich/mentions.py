@@ -26,21 +26,42 @@ MONTHS = [
 ]
 _MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
 _NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "dozen": 12,
-    "twenty": 20,
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
     "hundred": 100,
+    "dozen": 12,
 }
 _APPROX = "|".join(
     (
@@ -60,15 +81,21 @@ _APPROX = "|".join(
     )
 )
 _QUANTITY = re.compile(
+    r"(?:(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded)\s+)?"
     rf"(?:(?P<approx>{_APPROX})\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|"
     rf"{'|'.join(_NUMBER_WORDS)})(?:\s+(?P<scale>million|billion|thousand))?\s+"
-    r"(?:(?:[a-z]+-)?[a-z]+\s+){0,2}?(?P<noun>people|persons|residents|passengers|dead|deaths|killed|injured|"
+    # Up to two modifiers ("12 more people"), but not a partitive ("seven of the injured").
+    r"(?:(?!of\b|the\b)(?:[a-z]+-)?[a-z]+\s+){0,2}?(?P<noun>people|persons|residents|passengers|dead|deaths|killed|injured|"
     r"wounded|hurt|missing|workers|employees|homes|houses|buildings|votes|seats|customers|users|accounts|"
     r"records|percent|per cent|points|euros|dollars|pounds|crowns|kilometres|kilometers|miles|metres|meters|"
     r"hectares|tonnes|tons|vehicles|cars|boats|children|students|officers|soldiers|troops|fans|visitors|"
-    r"paintings|works|items|objects|animals|cattle|flights|trains|days|weeks|months|years|hours|minutes)\b",
+    r"paintings|works|items|objects|animals|cattle|flights|trains)\b"
+    # What happened to the people counted, when the sentence says it next: "14 people are dead".
+    r"(?P<fate>(?:\s+(?:\w+\s+){0,2}?(?:were|are|was|have been|had been))?\s+"
+    r"(?:killed|dead|died|injured|hurt|wounded|missing))?",
     re.IGNORECASE,
 )
+_TOTAL_CUE = re.compile(r"\b(?:of|of the|out of|from)\s+$", re.IGNORECASE)
 # Heads that count the same thing: "12 people" and "12 residents" are one slot.
 _NOUN_CLASS = {
     "persons": "people",
@@ -76,6 +103,7 @@ _NOUN_CLASS = {
     "passengers": "people",
     "children": "people",
     "deaths": "dead",
+    "died": "dead",
     "killed": "dead",
     "wounded": "injured",
     "hurt": "injured",
@@ -206,10 +234,23 @@ def _number(raw: str) -> float:
 def quantities(sentence: str) -> list[Quantity]:
     found = []
     for m in _QUANTITY.finditer(sentence):
+        if _TOTAL_CUE.search(sentence, 0, m.start()):
+            continue  # "27 of the 61 seats": 61 is the whole, not the count the sentence reports
         value = _number(m.group("num"))
         scale = (m.group("scale") or "").lower()
         value *= {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(scale, 1)
         noun = m.group("noun").lower()
+        if m.group("fate"):
+            noun = m.group("fate").split()[-1].lower()
+        elif m.group("verb") and noun in (
+            "people",
+            "persons",
+            "passengers",
+            "residents",
+            "workers",
+            "children",
+        ):
+            noun = "dead" if m.group("verb").lower().startswith("kill") else "injured"
         found.append(Quantity(value, _NOUN_CLASS.get(noun, noun), bool(m.group("approx")), m.group(0)))
     return found
 
@@ -254,9 +295,12 @@ def names(sentence: str) -> set[str]:
     keys = set()
     for m in _NAME.finditer(sentence):
         words = [w for w in re.split(r"[\s-]+", m.group(0)) if w]
+        if m.start() == len(sentence) - len(sentence.lstrip(" \"'“‘(")) and len(words) == 1:
+            continue  # one capitalised word opening a sentence is usually just the first word
+
         while words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
         if not words or (len(words) == 1 and len(words[0]) < 3):
             continue
-        keys.add(" ".join(w.lower().strip("'’") for w in words))
+        keys.add(" ".join(re.sub(r"['’]s$", "", w.lower()).strip("'’") for w in words))
     return keys
