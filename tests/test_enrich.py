@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -58,15 +59,18 @@ def test_sentences_are_exact_spans_of_the_text(text: str) -> None:
         assert s.text == s.text.strip()
     starts = [s.start for s in sentences]
     assert starts == sorted(starts), "in text order"
-    assert all(a.end <= b.start for a, b in zip(sentences, sentences[1:], strict=False)), "no overlaps"
+    assert all(a.end <= b.start for a, b in itertools.pairwise(sentences)), "no overlaps"
 
 
 def test_titles_and_country_abbreviations_do_not_end_a_sentence() -> None:
-    text = "Dr. Ilse Varga led the team. U.S. officials said the talks would resume. Analysts in N. Korea were wary."
+    text = (
+        "Dr. Ilse Varga led the team. U.S. officials said the talks "
+        "would resume. Analysts in N. Korea agreed."
+    )
     assert sentence_texts(text) == [
         "Dr. Ilse Varga led the team.",
         "U.S. officials said the talks would resume.",
-        "Analysts in N. Korea were wary.",
+        "Analysts in N. Korea agreed.",
     ]
 
 
@@ -106,9 +110,10 @@ def test_lower_case_continuation_does_not_split() -> None:
 # -- quantities -----------------------------------------------------------------------------------
 
 
-def test_quantity_of_people() -> None:
+def test_people_killed_count_the_dead() -> None:
     [q] = quantities("12 people were killed when the warehouse roof fell in.")
-    assert (q.value, q.noun, q.approximate, q.text) == (12.0, "people", False, "12 people")
+    assert (q.value, q.noun, q.approximate) == (12.0, "dead", False)
+    assert q.text.startswith("12 people")
 
 
 def test_approximate_quantity_with_thousands_separator_and_noun_class() -> None:
@@ -125,7 +130,8 @@ def test_quantity_with_a_scale_word() -> None:
 @pytest.mark.parametrize(
     ("sentence", "value", "noun"),
     [
-        ("Twelve people died.", 12.0, "people"),
+        ("Twelve people were evacuated.", 12.0, "people"),
+        ("Twelve people died.", 12.0, "dead"),
         ("At least 14 dead after the storm.", 14.0, "dead"),
         ("The bus carried 30 passengers.", 30.0, "people"),
         ("The crash left 30 wounded.", 30.0, "injured"),
@@ -196,6 +202,16 @@ def test_may_the_verb_is_not_a_date_in_an_undated_article() -> None:
 )
 def test_may_the_verb_is_not_a_date_in_a_dated_article() -> None:
     assert dates("May I ask a question?", "2019-01-05") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="mentions._DATE reads the '20' of a four-digit year as the day: 'March 2019' becomes March 20 "
+    "of the article's year",
+)
+def test_month_and_year_without_a_day() -> None:
+    [d] = dates("Nordlink bought the vessel in March 2019.", "2031-05-12")
+    assert (d.year, d.month, d.day) == (2019, 3, None)
 
 
 @pytest.mark.xfail(strict=True, reason="mentions.dates keeps the sentence's full stop in the mention text")
@@ -280,7 +296,9 @@ def test_enrich_fills_sentences_and_vectors(embedder) -> None:
     for article in articles:
         assert article.vector.shape == (384,)
         assert abs(float(np.linalg.norm(article.vector)) - 1.0) < 1e-5
-    np.testing.assert_allclose(first.sentence_vectors[0], embedder.embed([first.sentences[0].text])[0], atol=1e-4)
+    np.testing.assert_allclose(
+        first.sentence_vectors[0], embedder.embed([first.sentences[0].text])[0], atol=1e-4
+    )
     # An untitled one-sentence article's vector is its sentence's vector.
     np.testing.assert_allclose(second.vector, second.sentence_vectors[0], atol=1e-5)
 

@@ -56,10 +56,11 @@ def compare(articles: list[Article]) -> Comparison:
     centrality = [a.sentence_vectors @ centre for a in articles]
     claims, best = align(articles)
     group = independence_groups(articles)
+    # Most widely attested first; among equals, the fact the sources put earliest (news leads with the event).
     claims.sort(
         key=lambda c: (
             -len({group[a] for a, _ in c.members}),
-            -float(centrality[representative(c, centrality)[0]].max()),
+            min(k / len(articles[a].sentences) for a, k in c.members),
         )
     )
     shared = []

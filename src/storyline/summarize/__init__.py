@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from storyline.compare import Comparison, claim_citations, representative
+from storyline.compare.align import anchors
 
 DEFAULT_MAX_WORDS = 120
 REDUNDANT = 0.72
@@ -25,9 +26,15 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     for claim in comparison.claims:
         candidates.append((representative(claim, centrality), claim_citations(articles, claim)))
     claimed = {m for c in comparison.claims for m in c.members}
-    # Leads first among equals: news puts the event in its first sentences.
+    # Central, early and concrete first: news puts the event in its first sentences, and a sentence
+    # that names no one and no number or date rarely carries a fact.
     rest = [
-        (float(centrality[a][k]) - 0.02 * k, (a, k))
+        (
+            float(centrality[a][k])
+            - 0.02 * k
+            + (0.1 if anchors(article.sentences[k].text, article.published) else 0),
+            (a, k),
+        )
         for a, article in enumerate(articles)
         for k in range(len(article.sentences))
         if (a, k) not in claimed
