@@ -148,11 +148,6 @@ def test_cp1252_text_decodes_without_mojibake(tmp_path: Path) -> None:
     assert record.article.text == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode() trusts charset-normalizer's best guess, which picks cp1250 for this cp1252 text "
-    "and turns ê/ï/å into ę/ď/ĺ",
-)
 def test_cp1252_text_with_western_accents_decodes_without_mojibake(tmp_path: Path) -> None:
     text = "The café owner said the “naïve” plan would close the crêperie near the Ålesund quay."
     path = tmp_path / "creperie.txt"

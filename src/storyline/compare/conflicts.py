@@ -37,9 +37,17 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def _within_bound(bounded: Quantity, other: Quantity) -> bool:
+    if other.bound == bounded.bound:
+        return True  # "at least 12" and "more than 10" can both hold
+    return other.value >= bounded.value if bounded.bound == "lower" else other.value <= bounded.value
+
+
 def compatible_numbers(a: Quantity, b: Quantity) -> bool:
     if a.value == b.value:
         return True
+    if a.bound or b.bound:
+        return _within_bound(a, b) if a.bound else _within_bound(b, a)
     if a.approximate or b.approximate:
         return abs(a.value - b.value) <= APPROX_TOLERANCE * max(a.value, b.value)
     coarse = min(_decimals(a.value), _decimals(b.value))

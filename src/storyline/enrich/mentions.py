@@ -95,6 +95,14 @@ _QUANTITY = re.compile(
     r"(?:killed|dead|died|injured|hurt|wounded|missing))?",
     re.IGNORECASE,
 )
+_BOUNDS = {
+    "over": "lower",
+    "more than": "lower",
+    "at least": "lower",
+    "up to": "upper",
+    "fewer than": "upper",
+    "less than": "upper",
+}
 _TOTAL_CUE = re.compile(r"\b(?:of|of the|out of|from)\s+$", re.IGNORECASE)
 # Heads that count the same thing: "12 people" and "12 residents" are one slot.
 _NOUN_CLASS = {
@@ -121,9 +129,11 @@ _AGE = re.compile(
     r"|(?P<age2>\d{1,3})-year-old(?:\s(?P<noun2>[a-z]+))?"
 )
 _DATE = re.compile(
-    rf"(?:(?P<mod>early|mid|late|mid-)\s*)?(?P<month>{_MONTH_RE})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"(?:(?P<mod>early|mid|late|mid-)\s*)?\b(?P<month>{_MONTH_RE})\b\.?"
+    r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,\d))?"
     rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?(?P<last>\s+last\s+year)?"
 )
+_MAY_AS_MONTH = re.compile(r"\b(?:in|since|until|till|by|of|last|next|this|early|late|mid|from|to)\s+$", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|la|van|von|al|bin|the)?\s*[A-Z][\w'’-]*)*")
 _NOT_NAMES = {
     "the",
@@ -199,8 +209,9 @@ _NOT_NAMES = {
 class Quantity:
     value: float
     noun: str  # normalised head noun: what is counted
-    approximate: bool
+    approximate: bool  # "about 2,000"
     text: str
+    bound: str | None = None  # "lower" for "at least 12", "upper" for "up to 70"
 
 
 @dataclass(frozen=True)
@@ -251,7 +262,10 @@ def quantities(sentence: str) -> list[Quantity]:
             "children",
         ):
             noun = "dead" if m.group("verb").lower().startswith("kill") else "injured"
-        found.append(Quantity(value, _NOUN_CLASS.get(noun, noun), bool(m.group("approx")), m.group(0)))
+        qualifier = (m.group("approx") or "").lower()
+        bound = _BOUNDS.get(qualifier)
+        approximate = bool(qualifier) and bound is None
+        found.append(Quantity(value, _NOUN_CLASS.get(noun, noun), approximate, m.group(0), bound))
     return found
 
 
@@ -279,14 +293,15 @@ def dates(sentence: str, published: str | None = None) -> list[DateMention]:
         if day is not None and not 1 <= day <= 31:
             day = None
         year = int(m.group("year")) if m.group("year") else None
+        bare_may = m.group("month") == "May" and day is None and year is None and not m.group("mod")
+        if bare_may and not _MAY_AS_MONTH.search(sentence, 0, m.start()):
+            continue  # "May I ask …": the verb, capitalised at a sentence start
         if year is None and base is not None:
             # An undated month in a news story is the most recent one not after the article.
             year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
             if m.group("last"):
                 year = base.year - 1
-        elif m.group("month") == "May" and day is None and year is None:
-            continue  # "may" the verb, capitalised at a sentence start
-        found.append(DateMention(year, month, day, bool(m.group("mod")), m.group(0).strip()))
+        found.append(DateMention(year, month, day, bool(m.group("mod")), m.group(0).strip().rstrip(".")))
     return found
 
 

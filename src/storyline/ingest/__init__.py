@@ -76,7 +76,12 @@ class Ingestor:
     def _decide(self, record: Record) -> LedgerEntry:
         article = record.article
         if article is None:
-            return LedgerEntry(record.origin, "rejected", reason=record.reason or "unreadable record")
+            return LedgerEntry(
+                record.origin,
+                "rejected",
+                article_id=record.article_id,
+                reason=record.reason or "unreadable record",
+            )
         original = self._known_hash(article.hash)
         if original is not None:
             return LedgerEntry(record.origin, "duplicate", article_id=article.id, duplicate_of=original)

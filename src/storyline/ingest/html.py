@@ -29,6 +29,10 @@ def readable_domain(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+def _is_label(line: str) -> bool:
+    return len(line.split()) <= 3 and not line.rstrip("\"'”’)").endswith((".", "!", "?"))
+
+
 def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
     """Main text and metadata of a page, or None when the page has no extractable article text."""
     doc = trafilatura.bare_extraction(
@@ -43,7 +47,12 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
     if doc is None or not (doc.text or "").strip():
         return None
     # trafilatura separates paragraphs with single newlines; blank lines keep them apart downstream.
-    body = "\n\n".join(line.strip() for line in doc.text.split("\n") if line.strip())
+    paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    title = (doc.title or "").strip()
+    # Before the first paragraph: the <h1> repeating the title, and kickers or breadcrumbs ("News").
+    while len(paragraphs) > 1 and (paragraphs[0] == title or _is_label(paragraphs[0])):
+        paragraphs = paragraphs[1:]
+    body = "\n\n".join(paragraphs)
     page_url = doc.url or url
     return ParsedHtml(
         title=doc.title or None,

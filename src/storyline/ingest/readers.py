@@ -25,6 +25,7 @@ from storyline.model import Article
 
 MANIFEST = "manifest.csv"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+CODEPAGE_TIE = 0.05
 
 _JSON_EXT = {".jsonl", ".ndjson", ".json"}
 _HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -38,6 +39,7 @@ class Record:
     origin: str
     article: Article | None = None
     reason: str | None = None
+    article_id: str | None = None  # the record's own id, kept when the record is rejected
 
 
 def decode(data: bytes) -> str:
@@ -48,8 +50,15 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:200_000]).best()
-    encoding = best.encoding if best else "cp1252"
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
+        return data.decode("cp1252", errors="replace")
+    encoding = matches[0].encoding
+    # Western single-byte text fits several code pages about equally well; on the web it is
+    # overwhelmingly Windows-1252 (which WHATWG also uses for "latin-1"), so that wins a near tie.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= matches[0].chaos + CODEPAGE_TIE:
+        encoding = "cp1252"
     return data.decode(encoding, errors="replace")
 
 
@@ -57,7 +66,10 @@ def record_from_json(obj: object, origin: str, fallback_id: str) -> Record:
     try:
         return Record(origin, article=article_from_record(obj, origin, fallback_id))
     except RecordError as exc:
-        return Record(origin, reason=str(exc))
+        own_id = obj.get("id") if isinstance(obj, dict) else None
+        return Record(
+            origin, reason=str(exc), article_id=str(own_id) if isinstance(own_id, str | int) else None
+        )
 
 
 def _is_binary(data: bytes) -> bool:

@@ -9,6 +9,7 @@ yet learned from data; ``bench/similarity.py`` measures how far that gets.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from storyline.compare.framing import genre, tone
 from storyline.enrich.mentions import dates, names
 from storyline.model import Article
 
+TIME_HORIZON_DAYS = 30  # publication dates this far apart share no time
 DIMENSIONS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
 
 
@@ -36,6 +38,18 @@ def _names(article: Article) -> set[str]:
 
 def _months(article: Article) -> set[tuple[int | None, int]]:
     return {(d.year, d.month) for s in article.sentences for d in dates(s.text, article.published)}
+
+
+def _time_overlap(a: Article, b: Article) -> float:
+    """Agreement of the months the articles mention and of their publication dates (0.5 when unknown)."""
+    parts = []
+    ma, mb = _months(a), _months(b)
+    if ma or mb:
+        parts.append(_jaccard(ma, mb))
+    if a.published and b.published:
+        gap = abs((date.fromisoformat(a.published) - date.fromisoformat(b.published)).days)
+        parts.append(max(0.0, 1.0 - gap / TIME_HORIZON_DAYS))
+    return sum(parts) / len(parts) if parts else 0.5
 
 
 @dataclass
@@ -61,7 +75,7 @@ def score_pair(a: Article, b: Article) -> Explanation:
     aligned = float((sim.max(axis=1).mean() + sim.max(axis=0).mean()) / 2)
     na, nb = _names(a), _names(b)
     entity_overlap = _jaccard(na, nb)
-    time_overlap = _jaccard(_months(a), _months(b))
+    time_overlap = _time_overlap(a, b)
     ta, tb = tone(a), tone(b)
     la, lb = len(a.text.split()), len(b.text.split())
     ga, gb = genre(a), genre(b)
