@@ -20,9 +20,9 @@ from storyline.model import Article, Story
 
 # Weights and cut: the best mean BCubed F1 over ECB+ dev and Multi-News dev in the grid of
 # `python bench/cluster.py --sweep` (see BENCHMARKS.md).
-W_VECTOR, W_TFIDF, W_NAMES = 0.45, 0.50, 0.20
-THRESHOLD = 0.40
-ATTACH = 0.29
+W_VECTOR, W_TFIDF, W_NAMES = 0.30, 0.50, 0.10
+THRESHOLD = 0.30
+ATTACH = 0.25
 # Reports of one event cluster within days; beyond this gap the score decays.
 DAY_WINDOW = 7
 DECAY_PER_WEEK = 0.08
