@@ -22,7 +22,17 @@ from sklearn.cluster import HDBSCAN
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from common import CACHE, DATA, markdown_table, read_jsonl, record
-from storyline.cluster import ATTACH, THRESHOLD, assign, cluster_articles, combine, signals
+from storyline.cluster import (
+    ATTACH,
+    THRESHOLD,
+    W_NAMES,
+    W_TFIDF,
+    W_VECTOR,
+    assign,
+    cluster_articles,
+    combine,
+    signals,
+)
 from storyline.enrich import enrich
 from storyline.ingest.records import article_from_record
 from storyline.model import Article
@@ -103,29 +113,29 @@ def hdbscan_labels(articles: list[Article]) -> dict[str, int]:
 
 
 def print_sweep(sets: dict[str, tuple[list[Article], dict[str, str], tuple[np.ndarray, ...]]]) -> None:
-    """Grid over signal weights and threshold; the best mean BCubed F1 across the dev sets first."""
+    """Grid over signal weights, threshold and singleton attachment (1.0 = off); best mean BCubed F1 first."""
     results = []
-    for weights in itertools.product((0.3, 0.45, 0.6), (0.2, 0.35, 0.5), (0.0, 0.1, 0.2)):
-        for t in np.arange(0.25, 0.55, 0.025):
-            f1s = []
-            for articles, gold, sig in sets.values():
-                pred = labels_of(articles, assign(combine(*sig, weights=weights), t, attach=1.0))
-                f1s.append(bcubed(pred, gold)[2])
-            results.append((float(np.mean(f1s)), weights, round(float(t), 3), [round(f, 3) for f in f1s]))
+    grid = itertools.product(
+        itertools.product((0.3, 0.45, 0.6), (0.2, 0.35, 0.5), (0.0, 0.1, 0.2)),
+        np.arange(0.25, 0.475, 0.025),
+        (1.0, 0.25, 0.28, 0.31, 0.34, 0.37),
+    )
+    for weights, t, attach in grid:
+        f1s = []
+        for articles, gold, sig in sets.values():
+            pred = labels_of(articles, assign(combine(*sig, weights=weights), t, attach=attach))
+            f1s.append(bcubed(pred, gold)[2])
+        results.append((float(np.mean(f1s)), weights, round(float(t), 3), attach, [round(f, 3) for f in f1s]))
     results.sort(key=lambda r: -r[0])
-    for mean, weights, t, f1s in results[:10]:
-        print(f"mean F1 {mean:.3f} weights {weights} threshold {t} per set {f1s}", file=sys.stderr)
-    # Then the singleton-attachment level, with the shipped weights and threshold.
-    for attach in np.arange(0.2, 0.41, 0.01):
-        f1s = [
-            bcubed(labels_of(articles, assign(combine(*sig), THRESHOLD, float(attach))), gold)[2]
-            for articles, gold, sig in sets.values()
-        ]
+    for mean, weights, t, attach, f1s in results[:10]:
         print(
-            f"attach {attach:.2f}: mean F1 {np.mean(f1s):.4f} per set {[round(f, 3) for f in f1s]}",
+            f"mean F1 {mean:.4f} weights {weights} threshold {t} attach {attach} per set {f1s}",
             file=sys.stderr,
         )
-    print(f"shipped: threshold {THRESHOLD}, attach {ATTACH}", file=sys.stderr)
+    print(
+        f"shipped: weights {(W_VECTOR, W_TFIDF, W_NAMES)}, threshold {THRESHOLD}, attach {ATTACH}",
+        file=sys.stderr,
+    )
 
 
 def main() -> None:
