@@ -49,6 +49,8 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
         n = len(sentence.text.split())
         if n < MIN_WORDS or n > MAX_WORDS_PER_SENTENCE or words + n > max_words:
             continue
+        if sentence.text.rstrip("\"'”’)").endswith(("?", ":")):
+            continue  # questions and lead-ins to a quotation state no fact of their own
         vec = articles[a].sentence_vectors[k]
         if any(float(vec @ other) >= REDUNDANT for other in chosen):
             continue
