@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -136,6 +137,13 @@ def _stories_table(doc: dict[str, Any]) -> Table:
     return table
 
 
+def _check_paths(paths: list[Path]) -> None:
+    """A path that does not exist is a typo on the command line, not a bad record: usage error."""
+    missing = [str(p) for p in paths if str(p) != "-" and not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file or directory: {', '.join(missing)}", param_hint="PATHS")
+
+
 def _check_strict(result: IngestResult, strict: bool) -> None:
     if strict and result.rejected:
         raise Failure(f"{len(result.rejected)} input record(s) rejected (--strict)")
@@ -156,6 +164,7 @@ def run(
     strict: StrictOption = False,
 ) -> None:
     """The main job: ingest PATHS, cluster into stories, compare sources, summarise, and write the reports."""
+    _check_paths(paths)
     with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress)
         pipeline.restory(store, progress, max_words)
@@ -175,6 +184,7 @@ def ingest(
     strict: StrictOption = False,
 ) -> None:
     """Add articles to the database (idempotent: known texts are marked duplicate) and update the stories."""
+    _check_paths(paths)
     with _open_store(db) as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress)
         if result.ingested:
@@ -304,39 +314,54 @@ def cluster(input: InputOption, output: OutputOption, strict: StrictOption = Fal
 @app.command()
 def similarity(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
     """Contract 3: score article pairs on the seven SemEval-2022 Task 8 dimensions (1 similar … 4 not)."""
-    pairs: list[tuple[str, Article, Article] | tuple[str, str]] = []
+    rows: list[_PairRow] = []
     with input.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                pid = str(obj["pair_id"])
-                texts = [obj["text1"], obj["text2"]]
-                if not all(isinstance(t, str) and t.strip() for t in texts):
-                    raise ValueError("text1 and text2 must be non-empty strings")
-                a, b = (
-                    Article(id=f"{pid}/{k}", text=t, language=obj.get(f"lang{k}"))
-                    for k, t in ((1, texts[0]), (2, texts[1]))
-                )
-                pairs.append((pid, a, b))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                pairs.append((f"{input}#line {lineno}", f"bad pair record: {exc}"))
-    articles = [x for p in pairs if len(p) == 3 for x in p[1:]]
+            if line.strip():
+                rows.append(_pair_row(line, f"{input}#line {lineno}"))
+    articles = [x for row in rows if row.articles for x in row.articles]
     with progress_bars() as progress:
         enrich(articles, advance=progress("Enriching", len(articles)))
-    lines, bad = [], 0
-    for p in pairs:
-        if len(p) == 3:
-            lines.append({"pair_id": p[0], **score_pair(p[1], p[2]).scores})
+    lines = []
+    for row in rows:
+        if row.articles:
+            lines.append({"pair_id": row.pair_id, **score_pair(*row.articles).scores})
         else:
-            bad += 1
-            err.print(f"[yellow]rejected[/] {p[0]}: {p[1]}", highlight=False)
-            lines.append({"pair_id": None, **dict.fromkeys(DIMENSIONS), "error": p[1]})
+            err.print(f"[yellow]rejected[/] {row.origin}: {row.error}", highlight=False)
+            lines.append({"pair_id": row.pair_id, **dict.fromkeys(DIMENSIONS), "error": row.error})
     _write_jsonl(output, lines)
+    bad = sum(row.articles is None for row in rows)
     err.print(f"{len(lines) - bad} pairs scored → {output}")
     if strict and bad:
         raise Failure(f"{bad} pair record(s) rejected (--strict)")
+
+
+@dataclass
+class _PairRow:
+    origin: str
+    pair_id: str | None
+    articles: tuple[Article, Article] | None = None
+    error: str | None = None
+
+
+def _pair_row(line: str, origin: str) -> _PairRow:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _PairRow(origin, None, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(obj, dict):
+        return _PairRow(origin, None, error=f"expected a JSON object, got {type(obj).__name__}")
+    pair_id = str(obj["pair_id"]) if isinstance(obj.get("pair_id"), str | int) else None
+    if pair_id is None:
+        return _PairRow(origin, None, error="record has no 'pair_id'")
+    texts = [obj.get("text1"), obj.get("text2")]
+    if not all(isinstance(t, str) and t.strip() for t in texts):
+        return _PairRow(origin, pair_id, error="'text1' and 'text2' must be non-empty strings")
+    a, b = (
+        Article(id=f"{pair_id}/{k}", text=str(t), language=obj.get(f"lang{k}"))
+        for k, t in enumerate(texts, 1)
+    )
+    return _PairRow(origin, pair_id, (a, b))
 
 
 @app.command()
