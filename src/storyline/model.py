@@ -81,6 +81,7 @@ class LedgerEntry:
     article_id: str | None = None
     duplicate_of: str | None = None
     reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

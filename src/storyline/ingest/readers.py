@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -40,6 +40,7 @@ class Record:
     article: Article | None = None
     reason: str | None = None
     article_id: str | None = None  # the record's own id, kept when the record is rejected
+    warnings: list[str] = field(default_factory=list)  # read, but not cleanly (e.g. invalid bytes replaced)
 
 
 def decode(data: bytes) -> str:
