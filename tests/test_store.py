@@ -120,15 +120,25 @@ def test_articles_come_in_publication_order_with_undated_last(store: Store) -> N
     assert [a.id for a in store.articles(["undated", "early"])] == ["early", "undated"]
 
 
-def test_the_same_text_cannot_be_stored_twice(store: Store) -> None:
+def test_the_same_text_cannot_be_stored_twice_as_an_original(store: Store) -> None:
     store.add_article(make_article("a1"))
     # Layout and case differences do not make a different text.
     relaid = TEXT.upper().replace(" ", "  \n ")
     assert make_article("a2", relaid).hash == make_article("a1").hash
     with pytest.raises(sqlite3.IntegrityError):
         store.add_article(make_article("a2", relaid))
-    assert store.article_by_hash(make_article().hash) == "a1"
+    assert store.article_by_hash(make_article().hash).id == "a1"
     assert store.count_articles() == 1
+
+
+def test_a_syndicated_copy_with_the_same_text_is_stored_beside_its_original(store: Store) -> None:
+    store.add_article(make_article("a1"))
+    copy = make_article("a2")
+    copy.duplicate_of = "a1"
+    store.add_article(copy)
+    assert store.count_articles() == 2
+    assert store.article_by_hash(copy.hash).id == "a1"
+    assert store.article("a2").duplicate_of == "a1"
 
 
 def test_duplicates_can_be_left_out(store: Store) -> None:

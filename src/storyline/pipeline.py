@@ -14,7 +14,7 @@ from storyline.compare import compare
 from storyline.enrich import enrich
 from storyline.enrich.mentions import names
 from storyline.ingest import Ingestor, IngestResult, Reader
-from storyline.model import Article, Story
+from storyline.model import Article, LedgerEntry, Story
 from storyline.report import render_html, render_markdown
 from storyline.store import Store
 from storyline.summarize import DEFAULT_MAX_WORDS, summarize
@@ -22,6 +22,7 @@ from storyline.summarize import DEFAULT_MAX_WORDS, summarize
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], Advance]
 KEY_ENTITIES = 8
+COMMIT_EVERY = 500
 
 
 def _no_progress(_description: str, _total: int) -> Advance:
@@ -32,22 +33,39 @@ def ingest_paths(
     store: Store,
     paths: Sequence[str | Path],
     progress: ProgressFactory = _no_progress,
+    reader: Reader | None = None,
     run_id: str | None = None,
-    max_bytes: int | None = None,
 ) -> IngestResult:
-    reader = Reader(max_bytes) if max_bytes else Reader()
+    """Read every record under ``paths`` into the store, committing every ``COMMIT_EVERY`` records.
+
+    Each commit holds its records *and* their ledger entries, so an ingest killed at any point leaves
+    a consistent store, and running it again completes it: what was committed is then found again
+    as already ingested, the rest goes in.
+    """
+    reader = reader or Reader()
     ingestor = Ingestor(store)
+    run_id = run_id or datetime.now(UTC).isoformat()
     advance = progress("Ingesting", reader.files(paths))
-    last_origin = None
-    # One transaction: an interrupted ingest leaves nothing half-written, and rerunning it is idempotent.
-    with store.transaction():
+    last_file = None
+    pending: list[LedgerEntry] = []
+    store.db.execute("BEGIN")
+    try:
         for record in reader.read(paths):
-            ingestor.add(record)
+            pending.append(ingestor.add(record))
             file_origin = record.origin.split("#", 1)[0]
-            if file_origin != last_origin:
+            if file_origin != last_file:
                 advance(1)
-                last_origin = file_origin
-        store.record(run_id or datetime.now(UTC).isoformat(), ingestor.result.entries)
+                last_file = file_origin
+            if len(pending) >= COMMIT_EVERY:
+                store.record(run_id, pending)
+                store.db.execute("COMMIT")
+                store.db.execute("BEGIN")
+                pending = []
+        store.record(run_id, pending)
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
     return ingestor.result
 
 
@@ -77,7 +95,13 @@ def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> S
 def build_stories(
     articles: list[Article], progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
 ) -> list[Story]:
-    groups = cluster_articles(articles)
+    # Copies join their original's story: they widen coverage but add no independent report.
+    originals = [a for a in articles if a.duplicate_of is None]
+    groups = cluster_articles(originals)
+    group_of = {a.id: g for g, members in enumerate(groups) for a in members}
+    for article in articles:
+        if article.duplicate_of is not None and article.duplicate_of in group_of:
+            groups[group_of[article.duplicate_of]].append(article)
     advance = progress("Comparing stories", len(groups))
     stories = []
     for group in groups:
@@ -88,8 +112,8 @@ def build_stories(
 
 
 def enrich_stored(store: Store, progress: ProgressFactory = _no_progress) -> list[Article]:
-    """All original (non-duplicate) articles of the store, enriched; new sentence spans are saved."""
-    articles = store.articles(include_duplicates=False)
+    """All articles of the store (originals and copies), enriched; new sentence spans are saved."""
+    articles = store.articles()
     unsplit = [a for a in articles if not a.sentences]
     advance = progress("Enriching", len(articles))
     with store.transaction():

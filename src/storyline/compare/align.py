@@ -38,7 +38,12 @@ def anchors(sentence: str, published: str | None) -> set[str]:
 def independence_groups(articles: list[Article]) -> list[int]:
     """For each article, the index of the article whose copy it is (itself when it is original)."""
     group = list(range(len(articles)))
-    for j in range(len(articles)):
+    index = {a.id: i for i, a in enumerate(articles)}
+    for j, article in enumerate(articles):
+        # Ingest already knows some copies (same or nearly the same text); the rest are found by sentences.
+        if article.duplicate_of in index:
+            group[j] = group[index[article.duplicate_of]]
+            continue
         for i in range(j):
             if group[i] != i:
                 continue

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.ingest.dedup import NearDuplicateIndex, from_bytes, signature, to_bytes
 from storyline.ingest.readers import Reader, Record
 from storyline.model import Article, LedgerEntry
 from storyline.store import Store
@@ -44,15 +45,35 @@ class IngestResult:
 
 
 class Ingestor:
-    """Decides the fate of each record. With a store, duplicates are also found among stored articles."""
+    """Decides the fate of each record. With a store, duplicates are also found among stored articles.
+
+    - the same text again (same outlet, or no outlet given): a *duplicate*, not stored again;
+    - the same or nearly the same text from another outlet (a syndicated wire story) or nearly the same
+      text at all: stored as a *copy* with ``duplicate_of`` its original, so coverage counts the outlet
+      but comparison counts one independent report.
+    """
 
     def __init__(self, store: Store | None = None) -> None:
         self.store = store
-        self._by_hash: dict[str, str] = {}
+        self._by_hash: dict[str, Article] = {}
+        self._by_id: dict[str, Article] = {}
+        self._with_hash: dict[str, list[Article]] = {}  # originals and copies taken in by this run
         self._origin_by_id: dict[str, str] = {}
+        self._near = NearDuplicateIndex()
+        if store is not None:
+            for article_id, data in store.minhashes():
+                self._near.add(article_id, from_bytes(data))
         self.result = IngestResult()
 
-    def _known_hash(self, hash_: str) -> str | None:
+    def _same_text_same_outlet(self, article: Article) -> Article | None:
+        """An article already taken in with this text from this outlet; without a named outlet, any."""
+        known = list(self._with_hash.get(article.hash, []))
+        if self.store is not None:
+            known += self.store.articles_with_hash(article.hash)
+        outlet = (article.source or "").casefold()
+        return next((k for k in known if not outlet or (k.source or "").casefold() == outlet), None)
+
+    def _original_with_hash(self, hash_: str) -> Article | None:
         found = self._by_hash.get(hash_)
         if found is None and self.store is not None:
             found = self.store.article_by_hash(hash_)
@@ -65,6 +86,7 @@ class Ingestor:
 
     def add(self, record: Record) -> LedgerEntry:
         entry = self._decide(record)
+        entry.warnings = list(record.warnings)
         self.result.entries.append(entry)
         return entry
 
@@ -82,9 +104,21 @@ class Ingestor:
                 article_id=record.article_id,
                 reason=record.reason or "unreadable record",
             )
-        original = self._known_hash(article.hash)
-        if original is not None:
-            return LedgerEntry(record.origin, "duplicate", article_id=article.id, duplicate_of=original)
+        seen = self._same_text_same_outlet(article)
+        if seen is not None:
+            return LedgerEntry(
+                record.origin,
+                "duplicate",
+                article_id=article.id,
+                duplicate_of=seen.duplicate_of or seen.id,
+                reason=f"same text from the same outlet as '{seen.id}', already ingested",
+            )
+        original = self._original_with_hash(article.hash)
+        minhash = signature(article.text) if original is None else None
+        if original is None and minhash is not None:
+            near = self._near.find(minhash)
+            if near is not None:
+                original = self._original_with_id(near[0])
         if self._id_taken(article.id):
             if "#" in record.origin:
                 # A record's own id is the user's key; silently renaming it would break their joins.
@@ -100,9 +134,33 @@ class Ingestor:
             while self._id_taken(f"{base}-{n}"):
                 n += 1
             article.id = f"{base}-{n}"
-        self._by_hash[article.hash] = article.id
         self._origin_by_id[article.id] = record.origin
+        self._with_hash.setdefault(article.hash, []).append(article)
+        if original is not None:
+            article.duplicate_of = original.id
+        else:
+            self._by_hash[article.hash] = article
+            self._by_id[article.id] = article
+            if minhash is not None:
+                self._near.add(article.id, minhash)
         if self.store is not None:
             self.store.add_article(article)
+            if minhash is not None and original is None:
+                self.store.set_minhash(article.id, to_bytes(minhash))
         self.result.articles.append(article)
-        return LedgerEntry(record.origin, "ingested", article_id=article.id)
+        if original is None:
+            return LedgerEntry(record.origin, "ingested", article_id=article.id)
+        how = "same text" if original.hash == article.hash else "nearly the same text"
+        return LedgerEntry(
+            record.origin,
+            "duplicate",
+            article_id=article.id,
+            duplicate_of=original.id,
+            reason=f"syndicated copy: {how} as '{original.id}' ({original.source or 'unknown outlet'})",
+        )
+
+    def _original_with_id(self, article_id: str) -> Article | None:
+        found = self._by_id.get(article_id)
+        if found is None and self.store is not None:
+            found = self.store.article(article_id)
+        return found

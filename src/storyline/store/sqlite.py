@@ -57,6 +57,32 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ledger_run ON ledger(run);
     """,
+    # 2: syndicated copies are stored beside their original (same text, another outlet), so the hash is
+    # unique among originals only; MinHash signatures for near-duplicate search; ledger warnings.
+    """
+    CREATE TABLE articles_v2 (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        title TEXT, url TEXT, source TEXT, published TEXT, language TEXT, author TEXT,
+        text TEXT NOT NULL,
+        duplicate_of TEXT REFERENCES articles(id),
+        ingested_at TEXT NOT NULL,
+        minhash BLOB
+    );
+    INSERT INTO articles_v2 (id, hash, origin, title, url, source, published, language, author, text,
+                             duplicate_of, ingested_at)
+        SELECT id, hash, origin, title, url, source, published, language, author, text,
+               duplicate_of, ingested_at
+        FROM articles;
+    DROP TABLE articles;
+    ALTER TABLE articles_v2 RENAME TO articles;
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_hash ON articles(hash);
+    CREATE UNIQUE INDEX articles_original_hash ON articles(hash) WHERE duplicate_of IS NULL;
+    CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+    ALTER TABLE ledger ADD COLUMN warnings TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -116,16 +142,26 @@ class Store:
                 f"{self.path} has schema version {version}, newer than this storyline ({SCHEMA_VERSION}); "
                 "upgrade storyline"
             )
-        for target in range(version, SCHEMA_VERSION):
-            # executescript commits whatever is open first, so the script carries its own transaction.
-            try:
-                self.db.executescript(
-                    f"BEGIN;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target + 1};\nCOMMIT;"
-                )
-            except sqlite3.Error as exc:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise StoreError(f"migrating {self.path} to schema {target + 1} failed: {exc}") from exc
+        if version == SCHEMA_VERSION:
+            return
+        # Rebuilding a table (SQLite's way to change constraints) needs foreign keys off meanwhile.
+        self.db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            for target in range(version, SCHEMA_VERSION):
+                # executescript commits whatever is open first, so the script carries its own transaction.
+                try:
+                    self.db.executescript(
+                        f"BEGIN;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target + 1};\nCOMMIT;"
+                    )
+                except sqlite3.Error as exc:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise StoreError(f"migrating {self.path} to schema {target + 1} failed: {exc}") from exc
+            broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StoreError(f"{self.path}: {len(broken)} broken references after migration")
+        finally:
+            self.db.execute("PRAGMA foreign_keys=ON")
 
     @property
     def schema_version(self) -> int:
@@ -143,9 +179,26 @@ class Store:
 
     # -- articles ---------------------------------------------------------------------------------
 
-    def article_by_hash(self, hash_: str) -> str | None:
-        row = self.db.execute("SELECT id FROM articles WHERE hash = ?", (hash_,)).fetchone()
-        return row["id"] if row else None
+    def article_by_hash(self, hash_: str) -> Article | None:
+        """The original (not a copy) with this content hash."""
+        row = self.db.execute(
+            "SELECT * FROM articles WHERE hash = ? AND duplicate_of IS NULL", (hash_,)
+        ).fetchone()
+        return self._article(row) if row else None
+
+    def articles_with_hash(self, hash_: str) -> list[Article]:
+        """Originals and copies with this content hash."""
+        return [self._article(r) for r in self.db.execute("SELECT * FROM articles WHERE hash = ?", (hash_,))]
+
+    def minhashes(self) -> Iterator[tuple[str, bytes]]:
+        """(id, MinHash signature) of every original that has one."""
+        for row in self.db.execute(
+            "SELECT id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL"
+        ):
+            yield row[0], row[1]
+
+    def set_minhash(self, article_id: str, signature: bytes) -> None:
+        self.db.execute("UPDATE articles SET minhash = ? WHERE id = ?", (signature, article_id))
 
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
@@ -177,7 +230,10 @@ class Store:
         query += " ORDER BY published IS NULL, published, ingested_at, id"
         articles = [self._article(r) for r in self.db.execute(query, params)]
         spans: dict[str, list[tuple[int, int]]] = {}
-        for row in self.db.execute('SELECT article_id, start, "end" FROM sentences ORDER BY article_id, idx'):
+        span_query = 'SELECT article_id, start, "end" FROM sentences'
+        if ids is not None:
+            span_query += f" WHERE article_id IN ({', '.join('?' * len(ids))})"
+        for row in self.db.execute(span_query + " ORDER BY article_id, idx", ids or []):
             spans.setdefault(row[0], []).append((row[1], row[2]))
         for a in articles:
             a.sentences = [Sentence(s, e, a.text[s:e]) for s, e in spans.get(a.id, [])]
@@ -256,9 +312,20 @@ class Store:
 
     def record(self, run: str, entries: Iterable[LedgerEntry]) -> None:
         self.db.executemany(
-            "INSERT INTO ledger (run, input, status, article_id, duplicate_of, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(run, e.input, e.status, e.article_id, e.duplicate_of, e.reason) for e in entries],
+            "INSERT INTO ledger (run, input, status, article_id, duplicate_of, reason, warnings) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run,
+                    e.input,
+                    e.status,
+                    e.article_id,
+                    e.duplicate_of,
+                    e.reason,
+                    json.dumps(e.warnings, ensure_ascii=False) if e.warnings else None,
+                )
+                for e in entries
+            ],
         )
 
     def ledger(self, run: str | None = None) -> list[LedgerEntry]:
@@ -268,6 +335,13 @@ class Store:
                 return []
             run = row[0]
         return [
-            LedgerEntry(r["input"], r["status"], r["article_id"], r["duplicate_of"], r["reason"])
+            LedgerEntry(
+                r["input"],
+                r["status"],
+                r["article_id"],
+                r["duplicate_of"],
+                r["reason"],
+                json.loads(r["warnings"]) if r["warnings"] else [],
+            )
             for r in self.db.execute("SELECT * FROM ledger WHERE run = ? ORDER BY seq", (run,))
         ]
