@@ -97,9 +97,10 @@ def _open_store(db: Path) -> Store:
 
 def _ingest_table(result: IngestResult) -> Table:
     table = Table(title="Ingest", show_header=True)
-    for column in ("ingested", "duplicates", "rejected"):
+    for column in ("ingested", "duplicates", "rejected", "warnings"):
         table.add_column(column, justify="right")
-    table.add_row(str(result.ingested), str(len(result.duplicates)), str(len(result.rejected)))
+    warned = sum(bool(e.warnings) for e in result.entries)
+    table.add_row(str(result.ingested), str(len(result.duplicates)), str(len(result.rejected)), str(warned))
     return table
 
 
@@ -181,13 +182,21 @@ def run(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursively) or '-' for stdin.")],
     db: DbOption = DEFAULT_DB,
+    skip_stories: Annotated[
+        bool,
+        typer.Option(
+            "--skip-stories",
+            help="Only load the articles; stories are rebuilt by the next run or "
+            "ingest without this flag (for bulk loads in several steps).",
+        ),
+    ] = False,
     strict: StrictOption = False,
 ) -> None:
     """Add articles to the database (idempotent: known texts are marked duplicate) and update the stories."""
     _check_paths(paths)
     with _open_store(db) as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress)
-        if result.ingested:
+        if result.ingested and not skip_stories:
             pipeline.restory(store, progress)
     out.print(_ingest_table(result))
     _report_rejects(result)
@@ -446,3 +455,7 @@ def main() -> None:
     except StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -57,6 +57,10 @@ class Article:
         if not self.hash:
             self.hash = content_hash(self.text)
 
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
     def summary(self) -> dict[str, Any]:
         """The article as it appears in a story of ``stories.json``."""
         return {

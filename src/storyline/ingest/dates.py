@@ -33,3 +33,17 @@ def normalise_date(value: object) -> str | None:
     text = _MONTH_DOT.sub(r"\1", text)
     parsed = dateparser.parse(text, languages=["en"], settings=_SETTINGS)
     return parsed.date().isoformat() if parsed else None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The date news sites put in their paths: ``/2019/01/05/`` or ``/2019-01-05-``."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None

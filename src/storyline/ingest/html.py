@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import trafilatura
 
-from storyline.ingest.dates import normalise_date
+from storyline.ingest.dates import date_from_url, normalise_date
 
 
 @dataclass
@@ -21,12 +22,45 @@ class ParsedHtml:
     language: str | None
 
 
+# Outlets whose name cannot be read off their domain.
+KNOWN_OUTLETS = {
+    "apnews.com": "Associated Press",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "cnn.com": "CNN",
+    "ft.com": "Financial Times",
+    "nytimes.com": "The New York Times",
+    "washingtonpost.com": "The Washington Post",
+    "wsj.com": "The Wall Street Journal",
+    "theguardian.com": "The Guardian",
+    "reuters.com": "Reuters",
+    "aljazeera.com": "Al Jazeera",
+    "dw.com": "Deutsche Welle",
+    "spiegel.de": "Der Spiegel",
+    "lemonde.fr": "Le Monde",
+    "elpais.com": "El País",
+}
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "or", "ne"}
+
+
 def readable_domain(url: str | None) -> str | None:
-    """'https://www.northgate-courier.example/x' -> 'northgate-courier.example' (a source of last resort)."""
+    """A source name from a URL, the last resort: 'https://www.northgate-courier.example/x' -> 'Northgate
+    Courier'; well-known outlets by their own name."""
     if not url:
         return None
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.") or None
+    host = (urlparse(url).hostname or "").removeprefix("www.")
+    if not host:
+        return None
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        if ".".join(parts[i:]) in KNOWN_OUTLETS:
+            return KNOWN_OUTLETS[".".join(parts[i:])]
+    # The registered name: the label before the public suffix ("example.co.uk" -> "example").
+    labels = parts[:-1] if len(parts) > 1 else parts
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    name = labels[-1]
+    return " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word) or host
 
 
 def _is_label(line: str) -> bool:
@@ -57,7 +91,7 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
     return ParsedHtml(
         title=doc.title or None,
         body=body,
-        published=normalise_date(doc.date),
+        published=normalise_date(doc.date) or date_from_url(page_url),
         url=page_url,
         source=doc.sitename or readable_domain(page_url),
         author=doc.author or None,
