@@ -28,7 +28,7 @@ from storyline.cluster import cluster_articles, story_id
 from storyline.compare import compare as compare_story
 from storyline.enrich import enrich
 from storyline.ingest import Ingestor, IngestResult, Reader
-from storyline.ingest.readers import record_from_json
+from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.model import Article
 from storyline.report import render_markdown
 from storyline.similarity import DIMENSIONS, score_pair
@@ -54,6 +54,17 @@ DbOption = Annotated[
     ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input record is rejected.")]
+MaxBytesOption = Annotated[
+    int, typer.Option("--max-bytes", help="Reject files (and archive members) larger than this.", min=1)
+]
+MaxHtmlOption = Annotated[
+    int,
+    typer.Option("--max-html-bytes", help="Reject HTML pages larger than this (extraction is slow).", min=1),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option("--workers", help="Processes that parse files; 0 = one per core for large inputs.", min=0),
+]
 InputOption = Annotated[
     Path,
     typer.Option("--input", "-i", help="JSON Lines input file.", exists=True, dir_okay=False, readable=True),
@@ -162,12 +173,16 @@ def run(
         typer.Option("--db", envvar="STORYLINE_DB", help="Database to use [default: OUT/storyline.db]."),
     ] = None,
     max_words: Annotated[int, typer.Option(help="Words per story summary.", min=10)] = DEFAULT_MAX_WORDS,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
+    workers: WorkersOption = 0,
     strict: StrictOption = False,
 ) -> None:
     """The main job: ingest PATHS, cluster into stories, compare sources, summarise, and write the reports."""
     _check_paths(paths)
+    reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
-        result = pipeline.ingest_paths(store, paths, progress)
+        result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
         pipeline.restory(store, progress, max_words)
         doc = pipeline.stories_document(store, result.to_dict())
     files = pipeline.write_reports(doc, out_dir)
@@ -190,12 +205,16 @@ def ingest(
             "ingest without this flag (for bulk loads in several steps).",
         ),
     ] = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
+    workers: WorkersOption = 0,
     strict: StrictOption = False,
 ) -> None:
     """Add articles to the database (idempotent: known texts are marked duplicate) and update the stories."""
     _check_paths(paths)
+    reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db) as store, progress_bars() as progress:
-        result = pipeline.ingest_paths(store, paths, progress)
+        result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
         if result.ingested and not skip_stories:
             pipeline.restory(store, progress)
     out.print(_ingest_table(result))

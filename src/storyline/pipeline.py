@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], Advance]
 KEY_ENTITIES = 8
 COMMIT_EVERY = 500
+AUTO_WORKERS_FROM = 200  # files
+MAX_AUTO_WORKERS = 4
 
 
 def _no_progress(_description: str, _total: int) -> Advance:
@@ -35,6 +38,7 @@ def ingest_paths(
     progress: ProgressFactory = _no_progress,
     reader: Reader | None = None,
     run_id: str | None = None,
+    workers: int = 1,
 ) -> IngestResult:
     """Read every record under ``paths`` into the store, committing every ``COMMIT_EVERY`` records.
 
@@ -45,12 +49,16 @@ def ingest_paths(
     reader = reader or Reader()
     ingestor = Ingestor(store)
     run_id = run_id or datetime.now(UTC).isoformat()
-    advance = progress("Ingesting", reader.files(paths))
+    files = reader.files(paths)
+    if workers == 0:
+        # Worker processes take a second or two to start: worth it only for many files.
+        workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if files >= AUTO_WORKERS_FROM else 1
+    advance = progress("Ingesting", files)
     last_file = None
     pending: list[LedgerEntry] = []
     store.db.execute("BEGIN")
     try:
-        for record in reader.read(paths):
+        for record in reader.read(paths, workers=workers):
             pending.append(ingestor.add(record))
             file_origin = record.origin.split("#", 1)[0]
             if file_origin != last_file:

@@ -1,0 +1,111 @@
+"""Ingest throughput: HTML pages/s and JSONL records/s into a fresh SQLite store, without NLP.
+
+    python bench/ingest.py [--pages 1200] [--record]
+
+Inputs are built at run time from the article texts of ../shared/data (Multi-News and ECB+ dev): each text
+becomes a news page with the furniture real pages carry (head metadata and scripts, a navigation menu, a
+"most read" box, a footer with many links, a cookie notice) — about 16 KB of HTML — and a JSONL record.
+Measured: read + extract (trafilatura) + metadata (page tags, htmldate) + language + exact and near-duplicate
+detection + SQLite commit, with 1 and with 2 worker processes. As a reference in the same run: trafilatura's
+bare extraction with its own full metadata on the same pages, one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import trafilatura
+
+from common import DATA, markdown_table, read_jsonl, record
+from storyline.ingest import Reader
+from storyline.pipeline import ingest_paths
+from storyline.store import Store
+
+NAV = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(40))
+FOOTER = "".join(f'<a href="/about/{i}">About link {i}</a> ' for i in range(60))
+SCRIPT = "<script>" + "window.dataLayer = window.dataLayer || [];" * 120 + "</script>"
+
+
+def texts(limit: int) -> list[str]:
+    found = []
+    for name in ("multinews", "ecbplus"):
+        for row in read_jsonl(DATA / name / "articles.dev.jsonl"):
+            found.append(row["text"])
+    return found[:limit]
+
+
+def page(i: int, text: str) -> str:
+    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    day = f"2019-{1 + i % 12:02d}-{1 + i % 28:02d}"
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Report {i} | The Bench Courier</title><meta property="og:title" content="Report {i}">
+<meta property="og:site_name" content="The Bench Courier"><meta name="author" content="Staff {i % 17}">
+<meta property="article:published_time" content="{day}T08:00:00Z">
+<link rel="canonical" href="https://www.bench-courier.example/news/{day}/report-{i}">{SCRIPT}</head>
+<body><header><nav><ul>{NAV}</ul></nav></header><main><article><h1>Report {i}</h1>
+<div class="byline">By Staff {i % 17}</div>{paragraphs}</article>
+<aside><h2>Most read</h2><ul>{NAV}</ul></aside></main>
+<footer>{FOOTER}<p>We use cookies to improve your experience.</p></footer></body></html>"""
+
+
+def timed_ingest(paths: list[Path], workers: int, db: Path) -> tuple[float, int]:
+    with Store(db) as store:
+        start = time.perf_counter()
+        result = ingest_paths(store, paths, reader=Reader(), workers=workers)
+        elapsed = time.perf_counter() - start
+    return elapsed, result.ingested + len(result.duplicates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=1200, help="number of pages / records (max ~1260)")
+    parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
+    args = parser.parse_args()
+    corpus = texts(args.pages)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        pages_dir = root / "pages"
+        pages_dir.mkdir()
+        for i, text in enumerate(corpus):
+            (pages_dir / f"report-{i:05d}.html").write_text(page(i, text), encoding="utf-8")
+        jsonl = root / "records.jsonl"
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for i, text in enumerate(corpus):
+                fh.write(json.dumps({"id": f"r{i}", "text": text, "source": f"Outlet {i % 9}"}) + "\n")
+        size = sum(p.stat().st_size for p in pages_dir.iterdir()) / len(corpus) / 1024
+
+        raw = [p.read_text(encoding="utf-8") for p in sorted(pages_dir.iterdir())]
+        start = time.perf_counter()
+        for doc in raw:
+            trafilatura.bare_extraction(doc, with_metadata=True, include_comments=False, include_tables=False)
+        reference = len(raw) / (time.perf_counter() - start)
+        rows.append(
+            ["HTML", "trafilatura bare_extraction + metadata only (reference)", 1, len(raw), reference]
+        )
+
+        for workers in (1, 2):
+            elapsed, n = timed_ingest([pages_dir], workers, root / f"html-{workers}.db")
+            rows.append(["HTML", f"storyline ingest ({size:.0f} KB pages)", workers, n, n / elapsed])
+        for workers in (1, 2):
+            elapsed, n = timed_ingest([jsonl], workers, root / f"jsonl-{workers}.db")
+            rows.append(["JSONL", "storyline ingest (language detected)", workers, n, n / elapsed])
+    table = markdown_table(["input", "what", "workers", "records", "records/s"], rows)
+    print(table)
+    if args.record:
+        record(
+            "Ingest throughput (bench/ingest.py)",
+            f"python bench/ingest.py --pages {args.pages} --record",
+            table,
+        )
+
+
+if __name__ == "__main__":
+    main()
