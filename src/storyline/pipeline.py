@@ -60,7 +60,7 @@ def ingest_paths(
     try:
         for record in reader.read(paths, workers=workers):
             pending.append(ingestor.add(record))
-            file_origin = record.origin.split("#", 1)[0]
+            file_origin = record.origin.split("#", 1)[0].split("!", 1)[0]
             if file_origin != last_file:
                 advance(1)
                 last_file = file_origin
