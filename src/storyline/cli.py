@@ -264,6 +264,7 @@ def show(
                 "origin": article.origin,
                 "author": article.author,
                 "duplicate_of": article.duplicate_of,
+                "words": article.word_count,
                 "sentences": len(article.sentences),
                 "text": article.text,
             }
@@ -271,7 +272,11 @@ def show(
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     if story is None:
-        out.print(f"[bold]{data['title']}[/] — {data['source'] or '?'}, {data['published'] or 'undated'}")
+        out.print(
+            f"[bold]{data['title']}[/] — {data['source'] or '?'}, {data['published'] or 'undated'}, "
+            f"{data['language'] or '?'}, {data['words']} words"
+            + (f", by {data['author']}" if data["author"] else "")
+        )
         out.print(data["text"], highlight=False)
         return
     out.print(Markdown(render_markdown({"stories": [data], "ingest": {}})))

@@ -71,7 +71,19 @@ def _is_label(line: str) -> bool:
     return len(line.split()) <= 3 and not line.rstrip("\"'”’)").endswith((".", "!", "?"))
 
 
-_FURNITURE = ("script", "style", "noscript", "nav", "aside", "footer", "form", "iframe", "svg", "button", "select")
+_FURNITURE = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+)
 
 
 def _first(tree: HtmlElement, *xpaths: str) -> str | None:
