@@ -35,6 +35,19 @@ class Sentence:
     text: str
 
 
+@dataclass(frozen=True)
+class Mention:
+    """Something an article asserts, as a span of its text: an entity, a time, a quantity or a quote."""
+
+    kind: str  # "entity" | "time" | "quantity" | "quote"
+    start: int
+    end: int
+    text: str
+    label: str | None = None  # entity type, time precision, what a quantity counts, kind of quote
+    value: str | None = None  # normalised: ISO time, number, the quote's speaker
+    key: str | None = None  # entities: the alias key shared by every name of one entity in a story
+
+
 @dataclass
 class Article:
     id: str
@@ -50,6 +63,7 @@ class Article:
     duplicate_of: str | None = None
     # Added by enrichment.
     sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     vector: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
 

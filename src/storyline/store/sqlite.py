@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.model import Article, LedgerEntry, Sentence, Story
+from storyline.model import Article, LedgerEntry, Mention, Sentence, Story
 
 # Each entry migrates the schema from version i to i + 1. Append, never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -82,6 +82,16 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX articles_original_hash ON articles(hash) WHERE duplicate_of IS NULL;
     CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
     ALTER TABLE ledger ADD COLUMN warnings TEXT;
+    """,
+    # 3: what enrichment found in each article.
+    """
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        label TEXT, value TEXT, key TEXT
+    );
+    CREATE INDEX mentions_article ON mentions(article_id, kind);
+    CREATE INDEX mentions_key ON mentions(key) WHERE key IS NOT NULL;
     """,
 ]
 
@@ -245,6 +255,38 @@ class Store:
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def save_mentions(self, article: Article) -> None:
+        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article.id,))
+        self.db.executemany(
+            'INSERT INTO mentions (article_id, kind, start, "end", label, value, key) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(article.id, m.kind, m.start, m.end, m.label, m.value, m.key) for m in article.mentions],
+        )
+
+    def has_mentions(self, article_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM mentions WHERE article_id = ? LIMIT 1", (article_id,)).fetchone()
+            is not None
+        )
+
+    def load_mentions(self, articles: list[Article]) -> None:
+        """Fill ``mentions`` of each article from the store (text spans are cut from the article text)."""
+        by_id = {a.id: a for a in articles}
+        found: dict[str, list[Mention]] = {}
+        ids = list(by_id)
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            query = (
+                f"SELECT * FROM mentions WHERE article_id IN ({', '.join('?' * len(part))}) ORDER BY start"
+            )
+            for r in self.db.execute(query, part):
+                text = by_id[r["article_id"]].text[r["start"] : r["end"]]
+                found.setdefault(r["article_id"], []).append(
+                    Mention(r["kind"], r["start"], r["end"], text, r["label"], r["value"], r["key"])
+                )
+        for article_id, mentions in found.items():
+            by_id[article_id].mentions = mentions
 
     def save_sentences(self, article: Article) -> None:
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", (article.id,))
