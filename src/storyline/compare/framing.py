@@ -13,7 +13,7 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from storyline.enrich.mentions import names
+from storyline.enrich.quotes import speakers
 from storyline.model import Article
 
 _QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
@@ -33,40 +33,6 @@ _ANALYSIS = re.compile(
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|stated|announced|confirmed|reported)\b", re.I)
 _LABEL = re.compile(r"\b(editorial|opinion|comment|column|op-ed|view)\b", re.IGNORECASE)
 _ANALYSIS_LABEL = re.compile(r"\b(analysis|explainer|explained|what we know)\b", re.IGNORECASE)
-
-_NAME = r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w'’-]*)"
-_SPEAKER_PATTERNS = [
-    re.compile(rf"\baccording to (?:the |a |an )?{_NAME}"),
-    re.compile(rf"\b(?:said|says|told \w+|reports|reported|notes|noted|added|wrote) {_NAME}"),
-    re.compile(
-        rf"{_NAME},? (?:[\w\s,'’-]{{0,60}}?,\s)?(?:said|says|told|reports|reported|notes|noted|added|"
-        r"pointed out|warned|wrote|confirmed|announced)\b"
-    ),
-    re.compile(rf"\bciting (?:the |a |an )?{_NAME}"),
-]
-_NOT_SPEAKERS = {
-    "he",
-    "she",
-    "they",
-    "it",
-    "we",
-    "i",
-    "this",
-    "that",
-    "the",
-    "a",
-    "an",
-    "but",
-    "and",
-    "there",
-    "officials",
-    "police",
-    "earlier",
-    "later",
-    "then",
-    "when",
-    "who",
-}
 
 
 @cache
@@ -105,23 +71,7 @@ def tone(article: Article) -> float:
 
 def quoted_sources(article: Article) -> list[str]:
     """People, agencies and outlets the article attributes statements to, in order of first mention."""
-    seen: dict[str, str] = {}
-    for sentence in article.sentences or []:
-        for pattern in _SPEAKER_PATTERNS:
-            for match in pattern.finditer(sentence.text):
-                name = match.group(1).strip(" ,.'’")
-                words = name.split()
-                while words and words[0].lower() in _NOT_SPEAKERS:
-                    words = words[1:]
-                if not words or not names(" ".join(words)):
-                    continue
-                name = " ".join(words)
-                key = name.lower()
-                # "Jo" after "Jo Song Gil": a surname repeats the person already listed.
-                if any(key in other.lower().split() for other in seen.values()):
-                    continue
-                seen.setdefault(key, name)
-    return list(seen.values())
+    return speakers(article.text)
 
 
 def framing(article: Article) -> dict[str, Any]:
