@@ -27,6 +27,7 @@ from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.compare import compare as compare_story
 from storyline.enrich import enrich
+from storyline.enrich.annotate import story_entities
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.model import Article
@@ -259,8 +260,13 @@ def show(
             article = store.article(item)
             if article is None:
                 raise Failure(f"no story or article with id '{item}' in {db}")
+            store.load_mentions([article])
             data = {
                 **article.summary(),
+                "mentions": [
+                    {"kind": m.kind, "text": m.text, "label": m.label, "value": m.value, "key": m.key}
+                    for m in article.mentions
+                ],
                 "origin": article.origin,
                 "author": article.author,
                 "duplicate_of": article.duplicate_of,
@@ -278,8 +284,45 @@ def show(
             + (f", by {data['author']}" if data["author"] else "")
         )
         out.print(data["text"], highlight=False)
+        for kind in ("entity", "time", "quantity", "quote"):
+            found = [m for m in data["mentions"] if m["kind"] == kind]
+            if found:
+                out.print(f"\n[bold]{kind}s[/] ({len(found)})")
+                for m in found:
+                    detail = " · ".join(str(v) for v in (m["label"], m["value"], m["key"]) if v)
+                    out.print(f"  {m['text'][:100]}  [dim]{detail}[/]", highlight=False)
         return
     out.print(Markdown(render_markdown({"stories": [data], "ingest": {}})))
+
+
+@app.command()
+def entities(
+    story: Annotated[str | None, typer.Argument(help="A story id; all stories when left out.")] = None,
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="Rows per story.", min=1)] = 15,
+) -> None:
+    """Who and what each story is about: entities with their aliases merged across articles, and how many
+    sources name each."""
+    with _open_store(db) as store:
+        chosen = [store.story(story)] if story else store.stories()
+        if story and chosen[0] is None:
+            raise Failure(f"no story with id '{story}' in {db}")
+        for item in chosen:
+            assert item is not None
+            articles = store.articles(item.article_ids)
+            store.load_mentions(articles)
+            table = Table(title=f"{item.title} ({item.id})", box=box.SIMPLE_HEAD)
+            for column in ("entity", "type", "sources", "mentions", "names"):
+                table.add_column(column, overflow="fold")
+            for row in story_entities(articles)[:limit]:
+                table.add_row(
+                    row["key"],
+                    row["label"],
+                    str(row["sources"]),
+                    str(row["mentions"]),
+                    ", ".join(row["names"]),
+                )
+            out.print(table)
 
 
 @app.command()

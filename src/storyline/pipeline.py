@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,8 @@ from typing import Any
 from storyline.cluster import cluster_articles, make_story
 from storyline.compare import compare
 from storyline.enrich import enrich
-from storyline.enrich.mentions import names
+from storyline.enrich.aliases import normalise_name
+from storyline.enrich.annotate import annotate, story_entities
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.model import Article, LedgerEntry, Story
 from storyline.report import render_html, render_markdown
@@ -78,12 +78,16 @@ def ingest_paths(
 
 
 def key_entities(articles: list[Article]) -> list[str]:
-    counts: Counter[str] = Counter()
-    for article in articles:
-        counts.update({n for s in article.sentences[:20] for n in names(s.text)})
-    # Named in more than one article when the story has several: the story's cast, not one outlet's aside.
-    floor = 2 if len(articles) > 1 else 1
-    return [n.title() for n, c in counts.most_common() if c >= floor][:KEY_ENTITIES]
+    """The story's cast: entities (aliases merged across articles) that most sources name."""
+    # Named by more than one source when the story has several: not one outlet's aside.
+    floor = 2 if len({a.source or a.id for a in articles}) > 1 else 1
+    cast = []
+    for row in story_entities(articles):
+        if row["sources"] >= floor:
+            proper = [n for n in row["names"] if n[:1].isupper() and not n.lower().startswith("the ")]
+            # The name that spells the key ("North Korea", not "North Korean"), else the fullest one.
+            cast.append(max(proper or row["names"], key=lambda n: (normalise_name(n) == row["key"], len(n))))
+    return cast[:KEY_ENTITIES]
 
 
 def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> Story:
@@ -120,14 +124,20 @@ def build_stories(
 
 
 def enrich_stored(store: Store, progress: ProgressFactory = _no_progress) -> list[Article]:
-    """All articles of the store (originals and copies), enriched; new sentence spans are saved."""
+    """All articles of the store (originals and copies), enriched; what is new is saved."""
     articles = store.articles()
     unsplit = [a for a in articles if not a.sentences]
-    advance = progress("Enriching", len(articles))
+    store.load_mentions(articles)
+    advance = progress("Embedding", len(articles))
     with store.transaction():
         enrich(articles, store=store, advance=advance)
         for article in unsplit:
             store.save_sentences(article)
+    unannotated = [a for a in articles if not a.mentions]
+    advance = progress("Finding mentions", len(unannotated))
+    with store.transaction():
+        for article in annotate(unannotated, advance=advance):
+            store.save_mentions(article)
     return articles
 
 
