@@ -65,7 +65,7 @@ def main() -> None:
             timed(lambda: embedder.embed(texts), n),
         ],
         [
-            "entities (spaCy en_core_web_sm, tok2vec + ner)",
+            "entities (spaCy en_core_web_sm, ner pipe only)",
             timed(lambda: extractor.extract_batch([a.text for a in corpus], ["en"] * n), n),
         ],
         ["times", timed(lambda: [resolve_times(a.text, a.published) for a in corpus], n)],
