@@ -15,6 +15,7 @@ from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
 
+from storyline.ingest.archives import read_limited
 from storyline.ingest.encoding import charset_from_content_type
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -66,17 +67,6 @@ def _media_type(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
-def _read_limited(stream: IO[bytes], limit: int) -> bytes:
-    chunks, size = [], 0
-    while size <= limit:
-        chunk = stream.read(min(_DRAIN, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
 def _limit_reason(what: str, limit: int, option: str) -> str:
     return f"{what} is over the {limit:,}-byte limit (raise it with {option})"
 
@@ -96,7 +86,7 @@ def _classify(record: object, number: int, max_html_bytes: int, max_text_bytes: 
     if media in _HTML_TYPES or media in _TEXT_TYPES or not media:
         kind = "text" if media in _TEXT_TYPES else "html"
         limit = max_text_bytes if kind == "text" else max_html_bytes
-        payload = _read_limited(record.content_stream(), limit)  # type: ignore[attr-defined]
+        payload = read_limited(record.content_stream(), limit)  # type: ignore[attr-defined]
         if len(payload) > limit:
             what = "HTML page" if kind == "html" else "text payload"
             option = "--max-html-bytes" if kind == "html" else "--max-bytes"
