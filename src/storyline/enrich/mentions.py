@@ -584,23 +584,19 @@ def _distance(sentence: str, m: re.Match[str]) -> Quantity:
     )
 
 
+def _counted(
+    sentence: str, start: int, end: int, value: float, noun: str, approximate: bool, bound: str | None
+) -> Quantity:
+    """A count of ``noun`` spanning ``sentence[start:end]``."""
+    return Quantity(value, noun, approximate, sentence[start:end], bound, None, None, "count", start, end)
+
+
 def _partitive(sentence: str, m: re.Match[str]) -> Quantity | None:
     noun = _NOUN_CLASS.get(m.group("noun").lower(), m.group("noun").lower())
     if noun in _SUBSET_NOUNS:
         return None  # "seven of the 12 injured were children": a subset described, not a toll
     start, approximate, bound = _qualifier(sentence, m.start())
-    return Quantity(
-        _number(m.group("num")),
-        noun,
-        approximate,
-        sentence[start : m.end()],
-        bound,
-        None,
-        None,
-        "count",
-        start,
-        m.end(),
-    )
+    return _counted(sentence, start, m.end(), _number(m.group("num")), noun, approximate, bound)
 
 
 def _count(sentence: str, m: re.Match[str]) -> Quantity | None:
@@ -616,18 +612,7 @@ def _count(sentence: str, m: re.Match[str]) -> Quantity | None:
         noun = m.group("fate").split()[-1].lower()
     elif verb and noun in ("people", "persons", "passengers", "residents", "workers", "children"):
         noun = "dead" if verb.group("verb").lower().startswith("kill") else "injured"
-    return Quantity(
-        value,
-        _NOUN_CLASS.get(noun, noun),
-        approximate,
-        sentence[start : m.end()],
-        bound,
-        None,
-        None,
-        "count",
-        start,
-        m.end(),
-    )
+    return _counted(sentence, start, m.end(), value, _NOUN_CLASS.get(noun, noun), approximate, bound)
 
 
 _READERS = (
