@@ -184,7 +184,7 @@ def run(
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
-        pipeline.restory(store, progress, max_words)
+        pipeline.update_stories(store, progress, max_words)
         doc = pipeline.stories_document(store, result.to_dict())
     files = pipeline.write_reports(doc, out_dir)
     out.print(_stories_table(doc))
@@ -217,7 +217,7 @@ def ingest(
     with _open_store(db) as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
         if result.ingested and not skip_stories:
-            pipeline.restory(store, progress)
+            pipeline.update_stories(store, progress)
     out.print(_ingest_table(result))
     _report_rejects(result)
     _check_strict(result, strict)

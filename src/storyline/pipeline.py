@@ -141,7 +141,7 @@ def enrich_stored(store: Store, progress: ProgressFactory = _no_progress) -> lis
     return articles
 
 
-def restory(
+def update_stories(
     store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
 ) -> list[Story]:
     """Recluster the whole store and save the stories (batch mode)."""
