@@ -24,6 +24,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from fictional import (
+    OPINION_TEXT,
+    WIRE_TEXT,
+    article,
+    dunmere_fire,
+    ferry_reports,
+    hollvik_fire,
+    kessel_election,
+)
+from storyline.enrich import default_embedder, enrich
+from storyline.model import Article
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_CORPUS = REPO_ROOT / "demo" / "corpus"
 DEMO_GOLD = REPO_ROOT / "demo" / "gold.csv"
@@ -148,3 +160,26 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
         pytest.fail(f"the demo run wrote no stories.json\n{result.explain()}")
     doc = json.loads(stories_json.read_text(encoding="utf-8"))
     return DemoRun(result, out_dir, doc)
+
+
+# -- the fictional corpora of fictional.py, enriched once ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    return default_embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus(embedder) -> dict[str, Article]:
+    """Every fictional article of fictional.py, enriched once."""
+    articles = [
+        *hollvik_fire(),
+        *dunmere_fire(),
+        *kessel_election(),
+        *ferry_reports(),
+        article("opinion", "Island Voice", "2031-05-13", "Time to act on island safety", OPINION_TEXT),
+        article("wire", "Nordic Wire", "2031-05-13", "Skarholm ferry search ends", WIRE_TEXT),
+    ]
+    enrich(articles, embedder=embedder)
+    return {a.id: a for a in articles}
