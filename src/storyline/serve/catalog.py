@@ -1,0 +1,147 @@
+"""The server's read model: every story and article of the store, held in memory and rebuilt when the
+database changes.
+
+Reads go through the store's public API only (``Store.stories()``, ``Store.articles()``), so the server
+does not depend on how stories are persisted. A change is noticed with SQLite's ``PRAGMA data_version``
+on a connection of our own: it moves whenever another connection (an ingest through the API, or
+``storyline ingest`` in another process) commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.model import Article
+from storyline.report.markdown import source_count, source_names, story_span, strings, text
+from storyline.store import Store
+
+
+@dataclass
+class StoryEntry:
+    """One story as ``stories.json`` shows it, with what the list filters look at."""
+
+    data: dict[str, Any]
+    span: tuple[str, str] | None
+    sources: list[str]
+    haystack: str  # casefolded title, article titles, summary and entities: what text search scans
+    entities: list[str]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    def listing(self) -> dict[str, Any]:
+        """The story as an item of ``GET /api/stories``."""
+        return {
+            "id": self.id,
+            "title": text(self.data.get("title")),
+            "article_count": len(self.data.get("articles") or []),
+            "source_count": source_count(self.data),
+            "sources": self.sources,
+            "time_span": {"start": self.span[0], "end": self.span[1]} if self.span else None,
+            "key_entities": self.entities,
+            "conflict_count": len(self.data.get("conflicts") or []),
+        }
+
+
+@dataclass
+class Filters:
+    """What ``GET /api/stories`` and the story list page can narrow the stories by."""
+
+    q: str = ""
+    entity: str = ""
+    source: str = ""
+    since: str = ""  # ISO dates: the story's span must overlap [since, until]
+    until: str = ""
+
+    def match(self, story: StoryEntry) -> bool:
+        if self.q and not all(word in story.haystack for word in self.q.casefold().split()):
+            return False
+        if self.entity and not any(self.entity.casefold() in e.casefold() for e in story.entities):
+            return False
+        if self.source and self.source.casefold() not in {s.casefold() for s in story.sources}:
+            return False
+        if self.since or self.until:
+            if story.span is None:
+                return False
+            start, end = story.span
+            if self.since and end < self.since:
+                return False
+            if self.until and start > self.until:
+                return False
+        return True
+
+
+@dataclass
+class Snapshot:
+    """Everything the server shows, as of one version of the database."""
+
+    stories: list[StoryEntry]
+    articles: dict[str, Article]
+    story_of: dict[str, str]  # article id -> story id
+    by_id: dict[str, StoryEntry] = field(init=False)
+    # Rendered pages of this version; they depend on nothing but the data, so they can be kept.
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {s.id: s for s in self.stories}
+
+    def search(self, filters: Filters) -> list[StoryEntry]:
+        return [s for s in self.stories if filters.match(s)]
+
+    def all_sources(self) -> list[str]:
+        return sorted({s for story in self.stories for s in story.sources}, key=str.casefold)
+
+    def all_entities(self) -> list[str]:
+        return sorted({e for story in self.stories for e in story.entities}, key=str.casefold)
+
+
+def _entry(data: dict[str, Any]) -> StoryEntry:
+    entities = strings(data.get("key_entities"))
+    parts = [text(data.get("title")), *entities]
+    parts += [text(a.get("title")) for a in data.get("articles") or []]
+    parts += [text(s.get("text")) for s in data.get("summary") or [] if isinstance(s, dict)]
+    return StoryEntry(
+        data=data,
+        span=story_span(data),
+        sources=source_names(data),
+        haystack=" ".join(parts).casefold(),
+        entities=entities,
+    )
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    with Store(path) as store:
+        articles = {a.id: a for a in store.articles()}
+        stories = store.stories()
+    entries = [_entry(s.to_dict(articles)) for s in stories]
+    story_of = {a: s.id for s in stories for a in s.article_ids}
+    return Snapshot(entries, articles, story_of)
+
+
+class Catalog:
+    """Hands out the current :class:`Snapshot`, rebuilding it after the database has changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Opening the store once creates (or migrates) the database before the probe connects to it.
+        Store(path).close()
+        self._lock = threading.Lock()
+        self._probe = sqlite3.connect(path, check_same_thread=False)
+        self._version: int | None = None
+        self._snapshot: Snapshot | None = None
+
+    def close(self) -> None:
+        self._probe.close()
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            version = int(self._probe.execute("PRAGMA data_version").fetchone()[0])
+            if self._snapshot is None or version != self._version:
+                self._snapshot = load_snapshot(self.path)
+                self._version = version
+            return self._snapshot
