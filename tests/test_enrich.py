@@ -289,8 +289,32 @@ def test_enrich_fills_sentences_and_vectors(embedder) -> None:
     np.testing.assert_allclose(
         first.sentence_vectors[0], embedder.embed([first.sentences[0].text])[0], atol=1e-4
     )
-    # An untitled one-sentence article's vector is its sentence's vector.
-    np.testing.assert_allclose(second.vector, second.sentence_vectors[0], atol=1e-5)
+    # Each article's vector is nearer its own sentences than the other article's.
+    assert float(first.vector @ first.sentence_vectors[0]) > float(first.vector @ second.sentence_vectors[0])
+    assert float(second.vector @ second.sentence_vectors[0]) > float(
+        second.vector @ first.sentence_vectors[0]
+    )
+
+
+def test_sentence_vectors_are_computed_only_when_asked_for(embedder) -> None:
+    articles = make_articles()
+    enrich(articles, embedder=embedder, sentence_vectors=False)
+    assert all(a.vector is not None and a.sentence_vectors is None for a in articles)
+    vectors = [a.vector.copy() for a in articles]
+    enrich(articles, embedder=embedder)
+    assert all(a.sentence_vectors is not None for a in articles)
+    for article, vector in zip(articles, vectors, strict=True):
+        np.testing.assert_array_equal(article.vector, vector)
+
+
+def test_the_article_vector_reads_the_whole_text_not_only_the_first_256_tokens(embedder) -> None:
+    opening = " ".join(["The harbour council met on Monday to discuss the ferry timetable."] * 40)
+    ferry = Article(id="ferry", title="Council meets", text=opening + " The ferry sank in a storm.")
+    budget = Article(id="budget", title="Council meets", text=opening + " The budget was approved.")
+    enrich([ferry, budget], embedder=embedder, sentence_vectors=False)
+    assert len(opening.split()) > 256, "more words than MiniLM's window has tokens"
+    # A 256-token window would see two identical texts and give identical vectors.
+    assert float(np.abs(ferry.vector - budget.vector).max()) > 1e-4
 
 
 def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> None:
@@ -298,12 +322,12 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
     with Store(tmp_path / "cache.db") as store:
         first = make_articles()
         enrich(first, store=store, embedder=counting)
-        assert counting.calls == 1
-        assert counting.texts == 3 + 1 + 2, "every sentence and one title slot per article"
+        assert counting.calls == 2, "one call for the sentences, one for the headlines"
+        assert counting.texts == 3 + 1 + 2, "every sentence and each article's headline (or first sentence)"
 
         again = make_articles()
         enrich(again, store=store, embedder=counting)
-        assert counting.calls == 1, "known texts are not embedded again"
+        assert counting.calls == 2, "known texts are not embedded again"
         for old, new in zip(first, again, strict=True):
             np.testing.assert_array_equal(old.sentence_vectors, new.sentence_vectors)
             np.testing.assert_array_equal(old.vector, new.vector)
@@ -311,7 +335,7 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
         changed = make_articles()
         changed[1] = Article(id="untitled", text="The council postponed the budget vote.")
         enrich(changed, store=store, embedder=counting)
-        assert counting.calls == 2
+        assert counting.calls == 4
         assert counting.texts == 6 + 2, "only the changed article is embedded"
 
 

@@ -56,6 +56,7 @@ class MiniLMEmbedder:
         for path in (model, vocab):
             if not path.is_file():
                 raise EmbeddingError(f"model file missing: {path}")
+        self.vocab_path = vocab
         self.tokenizer = Tokenizer.from_file(str(vocab))
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
         # The shipped tokenizer.json pads every text to 128 tokens; we pad per batch instead.
@@ -69,7 +70,7 @@ class MiniLMEmbedder:
         self.session = ort.InferenceSession(
             str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        self._inputs = {i.name for i in self.session.get_inputs()}
+        self.input_names = {i.name for i in self.session.get_inputs()}
 
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -88,7 +89,7 @@ class MiniLMEmbedder:
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1
             feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
+            if "token_type_ids" in self.input_names:
                 feeds["token_type_ids"] = np.zeros_like(ids)
             hidden = self.session.run(None, feeds)[0]
             weights = mask[..., None].astype(np.float32)
