@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import storyline
 from fictional import COURIER_UNIQUE, GAZETTE_TEXT, GAZETTE_UNIQUE, article, pick, quotes_in
 from storyline.compare import compare
 from storyline.enrich import enrich
+from storyline.enrich.annotate import annotate
 from storyline.model import Article
 
 
@@ -107,3 +111,145 @@ def test_opinion_and_wire_report_get_their_genres(corpus: dict[str, Article]) ->
 def test_quoted_sources_are_the_people_given_a_voice(corpus: dict[str, Article]) -> None:
     [frame] = compare([corpus["hollvik-1"]]).block["framing"]
     assert frame["quoted_sources"] == ["Oskar Lind"]
+
+
+# -- hand-written story pairs with planted conflicts (tests/fixtures/compare, dev split) ----------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "compare"
+
+
+def _fixture_stories() -> list[dict[str, Any]]:
+    stories = json.loads((FIXTURES / "stories.json").read_text(encoding="utf-8"))
+    gold = json.loads((FIXTURES / "gold.json").read_text(encoding="utf-8"))
+    # The held-out stories are for bench/conflicts.py --split heldout only.
+    return [{**s, "gold": gold[s["story"]]} for s in stories if s["split"] == "dev"]
+
+
+FIXTURE_STORIES = _fixture_stories()
+
+
+@pytest.fixture(scope="module")
+def fixture_blocks(embedder) -> dict[str, dict[str, Any]]:
+    """The comparison block of each dev fixture story, articles enriched and annotated as in a run."""
+    stories = {
+        s["story"]: [
+            Article(
+                id=a["id"],
+                source=a["source"],
+                published=a["published"],
+                title=a["title"],
+                text=" ".join(a["sentences"]),
+                language="en",
+                duplicate_of=a.get("copy_of"),
+            )
+            for a in s["articles"]
+        ]
+        for s in FIXTURE_STORIES
+    }
+    everything = [a for articles in stories.values() for a in articles]
+    enrich(everything, embedder=embedder)
+    annotate(everything)
+    return {name: compare(articles).block for name, articles in stories.items()}
+
+
+def _values(conflict: dict[str, Any]) -> list[str]:
+    return [c["value"].lower() for c in conflict["claims"]]
+
+
+def _reports(conflict: dict[str, Any], pair: list[str]) -> bool:
+    """The conflict sets the two values against each other (each a part of a reported value)."""
+    values = _values(conflict)
+    first, second = (p.lower() for p in pair)
+    return any(first in x and second in y for x in values for y in values if x != y)
+
+
+@pytest.mark.parametrize("story", FIXTURE_STORIES, ids=lambda s: s["story"])
+def test_planted_conflicts_are_found_with_their_type(
+    fixture_blocks: dict[str, dict[str, Any]], story: dict[str, Any]
+) -> None:
+    found = fixture_blocks[story["story"]]["conflicts"]
+    for want in story["gold"]["conflicts"]:
+        matching = [c for c in found if _reports(c, want["values"])]
+        assert matching, f"{want} not reported; found {[(c['type'], _values(c)) for c in found]}"
+        assert matching[0]["type"] == want["type"]
+    assert len(found) == len(story["gold"]["conflicts"]), [(c["type"], _values(c)) for c in found]
+
+
+@pytest.mark.parametrize("story", FIXTURE_STORIES, ids=lambda s: s["story"])
+def test_compatible_wordings_are_not_conflicts(
+    fixture_blocks: dict[str, dict[str, Any]], story: dict[str, Any]
+) -> None:
+    for conflict in fixture_blocks[story["story"]]["conflicts"]:
+        for pair in story["gold"]["compatible"]:
+            assert not _reports(conflict, pair), f"{pair} reported as a {conflict['type']} conflict"
+
+
+def test_every_conflict_quotes_its_articles_exactly(fixture_blocks: dict[str, dict[str, Any]]) -> None:
+    texts = {a["id"]: " ".join(a["sentences"]) for s in FIXTURE_STORIES for a in s["articles"]}
+    claims = [
+        c for block in fixture_blocks.values() for conflict in block["conflicts"] for c in conflict["claims"]
+    ]
+    assert claims
+    for claim in claims:
+        assert claim["quote"] in texts[claim["article_id"]]
+        assert claim["value"].lower() in claim["quote"].lower(), "the value is read from its quote"
+
+
+def test_a_syndicated_copy_does_not_add_a_second_voice_to_a_conflict(
+    fixture_blocks: dict[str, dict[str, Any]],
+) -> None:
+    cited = {
+        c["article_id"]
+        for conflict in fixture_blocks["nordmark-election"]["conflicts"]
+        for c in conflict["claims"]
+    }
+    assert cited == {"vote-wire", "vote-star"}
+
+
+# -- the reference pair: ../shared/samples/seed-pair ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_story(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = shared_dir / "samples" / "seed-pair"
+    if not folder.is_dir():
+        pytest.skip(f"no seed pair at {folder}")
+    out = tmp_path_factory.mktemp("seed-compare") / "out"
+    result = storyline("run", folder, "--out", out)
+    assert result.exit_code == 0, result.explain()
+    [story] = json.loads((out / "stories.json").read_text(encoding="utf-8"))["stories"]
+    return story
+
+
+def _ids(story: dict[str, Any]) -> dict[str, str]:
+    return {a["source"]: a["id"] for a in story["articles"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "fact", ["Jo Song Gil", "ambassador to Italy", "wife", "November", "asylum", "Thae Yong Ho"]
+)
+def test_seed_pair_shares_the_core_facts_citing_both_outlets(seed_story: dict[str, Any], fact: str) -> None:
+    both = set(_ids(seed_story).values())
+    citing_both = [f for f in seed_story["shared"] if {c["article_id"] for c in f["citations"]} == both]
+    assert any(fact.lower() in " ".join(c["quote"] for c in f["citations"]).lower() for f in citing_both), (
+        fact
+    )
+
+
+@pytest.mark.slow
+def test_seed_pair_has_facts_unique_to_each_outlet(seed_story: dict[str, Any]) -> None:
+    ids = _ids(seed_story)
+    unique_to = {u["citations"][0]["article_id"] for u in seed_story["unique"]}
+    assert unique_to == {ids["Dong-A Ilbo"], ids["Hot Air"]}
+
+
+@pytest.mark.slow
+def test_seed_pair_november_last_year_and_early_november_do_not_conflict(seed_story: dict[str, Any]) -> None:
+    assert [c for c in seed_story["conflicts"] if c["type"] == "date"] == []
+
+
+@pytest.mark.slow
+def test_seed_pair_dong_a_editorial_is_opinion(seed_story: dict[str, Any]) -> None:
+    genres = {f["article_id"]: f["genre"] for f in seed_story["framing"]}
+    assert genres[_ids(seed_story)["Dong-A Ilbo"]] == "opinion"

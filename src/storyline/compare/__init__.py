@@ -79,6 +79,7 @@ def compare(articles: list[Article]) -> Comparison:
             if (a, k) not in in_claims
             and best[a][k] < RELATED
             and len(s.text.split()) >= MIN_FACT_WORDS
+            and not s.text.rstrip("\"'”’)").endswith("?")  # a question reports no fact
             and anchors(s.text, article.published)
         ]
         candidates.sort(key=lambda k: -float(centrality[a][k]))

@@ -2,9 +2,13 @@
 
 Two kinds of slot:
 - *story slots*, one value per story whatever sentence states it: a person's age, the event's toll
-  (dead, injured, missing). Each independent article that states exactly one value takes part.
+  (dead, injured, missing), who holds a titled role ("Finance Minister Petra Havel"). Each independent
+  article that states exactly one value takes part.
 - *statement slots*: a number, date or name inside one statement that two sources both make
-  (close sentence vectors, the same named subjects).
+  (close sentence vectors). Dates are the enrichment's resolved times (storyline.enrich.times), so
+  "on Sunday" and "January 11" compare as days; a name slot is a name each sentence has that the other
+  article never uses, after the same words; its type comes from the name (organisation heads), the
+  words before it (place and person cues) and the entity labels of the article's mentions.
 
 Values are compatible when one is approximate and close to the other ("about 2,000" vs "2,100"),
 when one is a rounding of the other ("61.4 percent" vs "61 percent"), when a date is less precise
@@ -15,19 +19,61 @@ than the other ("November" vs "early November"), or when counts name the same th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from storyline.enrich.mentions import Quantity, ages, dates, names, quantities
+from storyline.enrich.aliases import normalise_name
+from storyline.enrich.mentions import MONTHS, Quantity, ages, names, quantities
+from storyline.enrich.times import TimeMention, compatible, resolve_times
 from storyline.model import Article
 
 SAME_STATEMENT = 0.70  # sentences this close make one statement twice
 SAME_NUMBERED_STATEMENT = 0.80  # ... and for counts other than the toll, closer still
+# A name slot is checked on looser matches: swapping the one name in a sentence lowers its cosine, and
+# the slot test (same words before, names found nowhere in the other article) is strict on its own.
+SAME_NAMED_STATEMENT = 0.60
 APPROX_TOLERANCE = 0.10
 TOLL = ("dead", "injured", "missing")
-_PLACE_CUE = re.compile(r"\b(?:in|at|near|from|to|into|outside)\s+$", re.IGNORECASE)
+_PLACE_CUE = re.compile(
+    r"\b(?:in|at|near|from|to|into|outside|village of|town of|city of|region of|province of)\s+$", re.I
+)
+_PERSON_CUE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|minister|mayor|director|chief|executive|president|leader|spokesman|spokeswoman|"
+    r"spokesperson|secretary|governor|judge|officer|chairman|chairwoman|ambassador|driver|captain)\.?\s+$",
+    re.I,
+)
+# Words that make a name an organisation's whatever NER says ("Calder Freight", "Transport Workers Union").
+_ORG_HEAD = re.compile(
+    r"\b(?:logistics|freight|union|federation|bank|motors|group|ltd|inc|plc|corp|corporation|company|"
+    r"association|council|party|alliance|league|agency|ministry|airlines?|lines|rail|railways?|systems|"
+    r"mutual|insurance|holdings|partners|trust|foundation|institute|university|committee|commission|"
+    r"coaches|textiles|chemicals|industries|energy|media|press|services|authority|club|stevedoring)$",
+    re.I,
+)
+_LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w%])")
+_APPROX_BEFORE = re.compile(r"\b(?:about|around|some|roughly|nearly|almost|approximately|close to)\s+$", re.I)
+
+_ROLES = (
+    "minister|mayor|director|chief executive|president|governor|secretary|chairman|chairwoman|ambassador|"
+    "spokesman|spokeswoman|spokesperson|judge|commissioner|chancellor|leader|chief|prosecutor|captain"
+)
+# A title written before a name: "Finance Minister Petra Havel", "health minister Tomas Brandt".
+_ROLE_HOLDER = re.compile(
+    rf"\b(?:(?P<modifier>[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_NOT_CURRENT = re.compile(
+    r"\b(?:former|ex|then|late|previous|outgoing|incoming|new|acting)[\s-]+\S*\s*$", re.I
+)
+_WORD = re.compile(r"[\w'’-]+")
+_TWO_EVENTS = re.compile(
+    r"\b(?:a|an|one|two|three|\d+)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before|earlier|later)\b",
+    re.I,
+)
 
 Hit = tuple[str, str, str, str]  # type, about, value in the first sentence, value in the second
 
@@ -57,9 +103,39 @@ def compatible_numbers(a: Quantity, b: Quantity) -> bool:
 # -- story slots ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Who an article says holds a role ("Finance Minister Petra Havel"), and every word it uses."""
+
+    first: str | None
+    surname: str
+    words: frozenset[str]
+
+    def same_as(self, other: Holder) -> bool:
+        """Not contradicting: the same surname, plainly different people (different first names), or
+        a name the other article also uses (both sources know both people)."""
+        if self.surname == other.surname or self.surname in other.words or other.surname in self.words:
+            return True
+        return bool(self.first and other.first and self.first != other.first)
+
+
+def _role_holders(article: Article, sentence: str) -> Iterator[tuple[str, Holder, str]]:
+    words = frozenset(w.lower() for w in _WORD.findall(article.text))
+    for m in _ROLE_HOLDER.finditer(sentence):
+        if _NOT_CURRENT.search(sentence[: m.start()]):
+            continue  # "former minister X" is not the minister now
+        modifier = (m.group("modifier") or "").lower()
+        role = f"{modifier} {m.group('role').lower()}".strip()
+        parts = m.group("name").split()
+        first = parts[0].lower() if len(parts) > 1 else None
+        yield role, Holder(first, parts[-1].lower(), words), m.group(0)
+
+
 def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any, str, str]]:
     """(slot, comparable value, value as written, quote) for each story-slot statement of the article."""
     for sentence in article.sentences:
+        for role, holder, text in _role_holders(article, sentence.text):
+            yield ("person", f"name of the {role}"), holder, text, sentence.text
         for age in ages(sentence.text):
             if age.who:
                 yield ("age", f"age of {age.who}"), age.value, age.text, sentence.text
@@ -69,6 +145,8 @@ def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any,
 
 
 def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, Holder):
+        return a.same_as(b)
     return compatible_numbers(a, b) if isinstance(a, Quantity) else a == b
 
 
@@ -115,81 +193,182 @@ def _quantity_conflicts(sa: str, sb: str) -> list[Hit]:
     return out
 
 
-def _date_conflicts(sa: str, sb: str, pa: str | None, pb: str | None) -> list[Hit]:
-    da, db = dates(sa, pa), dates(sb, pb)
-    if len(da) != 1 or len(db) != 1:
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_MONTH = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+
+
+def _comparable(t: TimeMention) -> TimeMention:
+    """A calendar date written without its year ("June 4") keeps only month and day: the year the
+    resolver filled in is a guess from tense, and two sources may guess differently for one date."""
+    if _MONTH.search(t.text) and not _YEAR.search(t.text) and not t.value.startswith("--"):
+        return replace(t, value="--" + t.value[5:])
+    return t
+
+
+def _date_conflicts(sa: str, sb: str, ta: list[TimeMention], tb: list[TimeMention]) -> list[Hit]:
+    # Times both sentences agree on ("on Monday" in both) are set aside; what is left must be one time
+    # on each side to say unambiguously that the same event is dated differently.
+    if _TWO_EVENTS.search(sa) or _TWO_EVENTS.search(sb):
+        return []  # "on Wednesday, a day after the river burst its banks" dates two events
+    ca, cb = [_comparable(t) for t in ta], [_comparable(t) for t in tb]
+    left_a = [x for x, cx in zip(ta, ca, strict=True) if not any(compatible(cx, cy) for cy in cb)]
+    left_b = [y for y, cy in zip(tb, cb, strict=True) if not any(compatible(cy, cx) for cx in ca)]
+    if len(left_a) != 1 or len(left_b) != 1 or len(ta) != len(tb):
         return []
-    x, y = da[0], db[0]
-    if not (x.year and y.year):
+    # A day against a bare year ("on Tuesday" / "since 1962") is two different references, not one date.
+    if {left_a[0].precision, left_b[0].precision} - {"day", "week"} and left_a[0].precision != left_b[
+        0
+    ].precision:
         return []
-    if (x.year, x.month) != (y.year, y.month):
-        return [] if x.fuzzy or y.fuzzy else [("date", "date", x.text, y.text)]
-    if x.day and y.day and x.day != y.day:
-        return [("date", "date", x.text, y.text)]
-    return []
+    return [("date", "date", left_a[0].text, left_b[0].text)]
+
+
+def _bare_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Numbers no quantity or time reader claimed ("won 31 of the 79 seats")."""
+    return [m for m in _NUMBER.finditer(sentence) if not any(s <= m.start() < e for s, e in taken)]
+
+
+def _bare_number_conflicts(sa: str, sb: str, ta: list[TimeMention], tb: list[TimeMention]) -> list[Hit]:
+    ba = _bare_numbers(
+        sa, [(q.start, q.end) for q in quantities(sa, with_ages=True)] + [(t.start, t.end) for t in ta]
+    )
+    bb = _bare_numbers(
+        sb, [(q.start, q.end) for q in quantities(sb, with_ages=True)] + [(t.start, t.end) for t in tb]
+    )
+    if len(ba) != 1 or len(bb) != 1:
+        return []
+    x, y = ba[0], bb[0]
+    after_a, after_b = sa[x.end() :].split()[:2], sb[y.end() :].split()[:2]
+    # The same slot: the words after the number are the same ("31 of the" / "34 of the").
+    if not after_a or after_a != after_b:
+        return []
+    va, vb = (float(m.group().replace(",", "")) for m in (x, y))
+    approximate = bool(_APPROX_BEFORE.search(sa[: x.start()]) or _APPROX_BEFORE.search(sb[: y.start()]))
+    if va == vb or (approximate and abs(va - vb) <= APPROX_TOLERANCE * max(va, vb)):
+        return []
+    counted = next((q.noun for q in quantities(sa) if q.start > x.end()), None)
+    about = f"number of {counted}" if counted and after_a[0] == "of" else f"number ({' '.join(after_a)})"
+    return [("number", about, x.group(), y.group())]
+
+
+def _name_kind(article: Article, sentence: str, name: str) -> str:
+    """Person, place or organisation, from the name itself, the words before it and the NER label."""
+    words = name.split()
+    if _ORG_HEAD.search(name):
+        return "organisation"
+    before = _context(sentence, name)
+    if _PLACE_CUE.search(before):
+        return "place"
+    labels = [
+        m.label
+        for m in article.mentions
+        if m.kind == "entity" and m.key and set(words) <= set(normalise_name(m.text).split())
+    ]
+    votes = {"person": 0, "place": 0, "organisation": 0}
+    for label in labels:
+        kind = _LABEL_KIND.get(label or "")
+        if kind:
+            votes[kind] += 1
+    if _PERSON_CUE.search(before):
+        votes["person"] += len(labels) + 1
+    best = max(votes, key=lambda k: votes[k])
+    return best if votes[best] else "other"
 
 
 def _context(sentence: str, name: str) -> str:
-    idx = sentence.lower().replace("-", " ").find(name)
+    idx = re.sub(r"[-\s]+", " ", sentence.lower()).find(name)
     return sentence[:idx] if idx >= 0 else ""
 
 
-def _name_conflicts(sa: str, sb: str) -> list[Hit]:
-    na, nb = names(sa), names(sb)
-    only_a, only_b = na - nb, nb - na
-    if len(only_a) != 1 or len(only_b) != 1 or not na & nb:
+def _subsumes(x: str, y: str) -> bool:
+    """One name is the other shortened ("Ostrom" and "Lena Ostrom"): the same entity."""
+    wx, wy = set(x.split()), set(y.split())
+    return wx <= wy or wy <= wx
+
+
+def _name_conflicts(a: Article, sa: str, b: Article, sb: str) -> list[Hit]:
+    # A name the other source uses too is part of its story, not a replacement for the other name: the
+    # candidates are the names each sentence has that the other article never uses.
+    all_a, all_b = names(a.text), names(b.text)
+    only_a = {n for n in names(sa) if n not in all_b and not any(_subsumes(n, o) for o in all_b)}
+    only_b = {n for n in names(sb) if n not in all_a and not any(_subsumes(n, o) for o in all_a)}
+    if len(only_a) != 1 or len(only_b) != 1:
         return []
     x, y = next(iter(only_a)), next(iter(only_b))
-    # The differing names must hold the same slot: the same word precedes both.
-    before_a, before_b = _context(sa, x), _context(sb, y)
-    if before_a.split()[-1:] != before_b.split()[-1:]:
+    # The differing names must hold the same slot: the same words come before both.
+    before_a, before_b = _context(sa, x).lower().split(), _context(sb, y).lower().split()
+    if not before_a or before_a[-1:] != before_b[-1:]:
         return []
-    kind = "place" if _PLACE_CUE.search(before_a) else "person"
-    if kind == "person" and len(x.split()) > 1 and x.split()[0] != y.split()[0]:
+    kinds = {_name_kind(a, sa, x), _name_kind(b, sb, y)}
+    kind = next((k for k in ("organisation", "place", "person") if k in kinds), "other")
+    if kind == "person" and len(x.split()) > 1 and len(y.split()) > 1 and x.split()[0] != y.split()[0]:
         return []  # a different first name too: more likely a different person than a misspelling
-    return [(kind, "name of place" if kind == "place" else "name", x.title(), y.title())]
+    about = {"place": "name of place", "organisation": "name of organisation"}.get(kind, "name")
+    return [(kind, about, _as_written(sa, x), _as_written(sb, y))]
+
+
+def _as_written(sentence: str, name: str) -> str:
+    idx = re.sub(r"[-\s]+", " ", sentence.lower()).find(name)
+    return sentence[idx : idx + len(name)] if idx >= 0 else name.title()
 
 
 def same_subject(sa: str, sb: str) -> bool:
-    """The sentences speak of the same named things (or both name none)."""
+    """The sentences do not speak of different named things (a sentence naming none can be about any)."""
     na, nb = names(sa), names(sb)
     if not na or not nb:
-        return not na and not nb
+        return True
     return len(na & nb) / min(len(na), len(nb)) >= 0.5
+
+
+def _sentence_times(article: Article) -> list[list[TimeMention]]:
+    """The times of each sentence, resolved in the context of the whole article."""
+    found = resolve_times(article.text, article.published)
+    return [[t for t in found if s.start <= t.start < s.end] for s in article.sentences]
+
+
+def _shift(times: list[TimeMention], offset: int) -> list[TimeMention]:
+    return [replace(t, start=t.start - offset, end=t.end - offset) for t in times]
 
 
 def _statement_conflicts(articles: list[Article], group: list[int]) -> list[dict[str, Any]]:
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    checks: list[tuple[float, Callable[[str, str, str | None, str | None], list[Hit]]]] = [
-        (SAME_NUMBERED_STATEMENT, lambda a, b, _pa, _pb: _quantity_conflicts(a, b)),
-        (SAME_STATEMENT, _date_conflicts),
-        (SAME_STATEMENT, lambda a, b, _pa, _pb: _name_conflicts(a, b)),
-    ]
+    times = [_sentence_times(a) for a in articles]
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             a, b = articles[i], articles[j]
-            if group[i] == group[j] or a.sentence_vectors is None or b.sentence_vectors is None:
+            # Copies say what their original says: only independent sources are compared.
+            if group[i] != i or group[j] != j or a.sentence_vectors is None or b.sentence_vectors is None:
                 continue
             sim = a.sentence_vectors @ b.sentence_vectors.T
-            for s, t in zip(*np.nonzero(sim >= SAME_STATEMENT), strict=True):
+            for s, t in zip(*np.nonzero(sim >= SAME_NAMED_STATEMENT), strict=True):
                 sa, sb = a.sentences[s], b.sentences[t]
-                if not same_subject(sa.text, sb.text):
-                    continue
-                for floor, check in checks:
-                    if sim[s, t] < floor:
-                        continue
-                    for kind, about, va, vb in check(sa.text, sb.text, a.published, b.published):
-                        entry = found.setdefault((kind, about), {"type": kind, "about": about, "claims": []})
-                        cited = {c["article_id"] for c in entry["claims"]}
-                        for art, sent, value in ((a, sa, va), (b, sb, vb)):
-                            if art.id not in cited:
-                                entry["claims"].append(
-                                    {"article_id": art.id, "quote": sent.text, "value": value}
-                                )
-                                cited.add(art.id)
+                score = float(sim[s, t])
+                ta, tb = _shift(times[i][s], sa.start), _shift(times[j][t], sb.start)
+                hits = _name_conflicts(a, sa.text, b, sb.text)
+                if score >= SAME_STATEMENT and same_subject(sa.text, sb.text):
+                    hits += _date_conflicts(sa.text, sb.text, ta, tb)
+                    if score >= SAME_NUMBERED_STATEMENT:
+                        hits += _quantity_conflicts(sa.text, sb.text)
+                        hits += _bare_number_conflicts(sa.text, sb.text, ta, tb)
+                for kind, about, va, vb in hits:
+                    entry = found.setdefault((kind, about), {"type": kind, "about": about, "claims": []})
+                    cited = {c["article_id"] for c in entry["claims"]}
+                    for art, sent, value in ((a, sa, va), (b, sb, vb)):
+                        if art.id not in cited:
+                            entry["claims"].append({"article_id": art.id, "quote": sent.text, "value": value})
+                            cited.add(art.id)
     return list(found.values())
 
 
 def find_conflicts(articles: list[Article], group: list[int]) -> list[dict[str, Any]]:
     """Typed conflicts between independent articles (``group[i] == i`` marks an independent one)."""
-    return _story_slot_conflicts(articles, group) + _statement_conflicts(articles, group)
+    story = _story_slot_conflicts(articles, group)
+    return story + [c for c in _statement_conflicts(articles, group) if not any(_covers(d, c) for d in story)]
+
+
+def _covers(wide: dict[str, Any], narrow: dict[str, Any]) -> bool:
+    """The story-slot conflict ``wide`` already reports what the statement conflict ``narrow`` found."""
+    stated = {(c["article_id"], c["value"].lower()) for c in wide["claims"]}
+    return wide["type"] == narrow["type"] and all(
+        any(a == c["article_id"] and c["value"].lower() in v for a, v in stated) for c in narrow["claims"]
+    )
