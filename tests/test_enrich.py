@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.enrich import default_embedder, enrich, split_sentences
+from storyline.enrich import STATIC_LEAD_SENTENCES, default_embedder, enrich, split_sentences
 from storyline.enrich.mentions import ages, dates, names, quantities
 from storyline.model import Article
 from storyline.store import Store
@@ -322,12 +322,12 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
     with Store(tmp_path / "cache.db") as store:
         first = make_articles()
         enrich(first, store=store, embedder=counting)
-        assert counting.calls == 2, "one call for the sentences, one for the headlines"
-        assert counting.texts == 3 + 1 + 2, "every sentence and each article's headline (or first sentence)"
+        assert counting.calls == 1
+        assert counting.texts == 3 + 1 + 1, "every sentence, and the one headline"
 
         again = make_articles()
         enrich(again, store=store, embedder=counting)
-        assert counting.calls == 2, "known texts are not embedded again"
+        assert counting.calls == 1, "known texts are not embedded again"
         for old, new in zip(first, again, strict=True):
             np.testing.assert_array_equal(old.sentence_vectors, new.sentence_vectors)
             np.testing.assert_array_equal(old.vector, new.vector)
@@ -335,8 +335,8 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
         changed = make_articles()
         changed[1] = Article(id="untitled", text="The council postponed the budget vote.")
         enrich(changed, store=store, embedder=counting)
-        assert counting.calls == 4
-        assert counting.texts == 6 + 2, "only the changed article is embedded"
+        assert counting.calls == 2
+        assert counting.texts == 5 + 1, "only the changed article is embedded"
 
 
 def test_enrich_skips_articles_that_already_have_vectors(embedder) -> None:
@@ -345,3 +345,10 @@ def test_enrich_skips_articles_that_already_have_vectors(embedder) -> None:
     counting = CountingEmbedder(embedder)
     enrich(articles, embedder=counting)
     assert counting.calls == 0
+
+
+def test_without_sentence_vectors_only_the_lede_and_headline_are_embedded(embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    text = " ".join(f"Sentence number {n} of the long harbour report is here." for n in range(1, 11))
+    enrich([Article(id="long", title="Harbour report", text=text)], embedder=counting, sentence_vectors=False)
+    assert counting.texts == STATIC_LEAD_SENTENCES + 1

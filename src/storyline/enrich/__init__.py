@@ -1,11 +1,12 @@
 """Enrichment vectors: sentence spans, one vector per article, and sentence vectors when asked for.
 
-The article vector (what clustering and story titles use) is MiniLM over the headline — the event in a
-dozen words — plus the static vector of the whole text (``static.py``: every word, no 256-token window),
-both in MiniLM's space. Sentence vectors, MiniLM over every sentence, cost ~0.3 core-seconds per 600-word
-article, more than the rest of enrichment together; comparison needs them, clustering does not, so
-callers ask for them (``sentence_vectors=True``, the default) only where articles are compared.
-``bench/enrich.py`` measures both the speed and what the cheaper article vector costs in quality.
+The article vector (what clustering and story titles use) pools MiniLM over the lede — the first
+sentences, up to five and about 60 words, and half the headline — and adds the static vector of the whole text (``static.py``: every
+word, no 256-token window), both in MiniLM's space. Sentence vectors, MiniLM over every sentence,
+cost ~0.3 core-seconds per 600-word article, more than the rest of enrichment together; comparison
+needs them, clustering does not, so callers ask for them (``sentence_vectors=True``, the default)
+only where articles are compared. ``bench/enrich.py`` measures the speed and what the cheaper article
+vector costs in quality.
 
 Backends with no static companion (multilingual USE) keep the older recipe: the mean of the first
 ``LEAD_SENTENCES`` sentence vectors plus half the headline's vector.
@@ -25,7 +26,13 @@ from storyline.enrich.sentences import split_sentences
 from storyline.model import Article
 from storyline.store import Store
 
+# Sentences pooled into the article vector: all of a typical article without the static vector, the
+# lede with it (bench/enrich.py: same-event retrieval on the dev sets is as good as the 30-sentence pool).
 LEAD_SENTENCES = 30
+STATIC_LEAD_SENTENCES = 5
+# ...and at most this many words of them (whole sentences; at least one): scraped text often has no
+# sentence breaks, and MiniLM's cost grows with every token.
+STATIC_LEAD_WORDS = 60
 # Articles per embedding call: large enough for full batches, small enough for a smooth progress bar.
 _CHUNK = 64
 # Embedders whose vectors live in the space the static token vectors were distilled into.
@@ -33,6 +40,7 @@ _STATIC_SPACE = {MiniLMEmbedder.name, "st-all-MiniLM-L6-v2"}
 
 __all__ = [
     "LEAD_SENTENCES",
+    "STATIC_LEAD_SENTENCES",
     "Embedder",
     "cache_article_vectors",
     "cached_article_vectors",
@@ -42,16 +50,8 @@ __all__ = [
 ]
 
 
-def _head(article: Article) -> str:
-    """The text that names the event: the headline, else the first sentence."""
-    if article.title:
-        return article.title
-    return article.sentences[0].text if article.sentences else article.text[:300]
-
-
-def _lead_vector(title_vec: np.ndarray | None, sentence_vecs: np.ndarray) -> np.ndarray:
-    lead = sentence_vecs[:LEAD_SENTENCES]
-    pooled = lead.mean(axis=0) if len(lead) else np.zeros(sentence_vecs.shape[-1], dtype=np.float32)
+def _lead_vector(title_vec: np.ndarray | None, lead: np.ndarray) -> np.ndarray:
+    pooled = lead.mean(axis=0) if len(lead) else np.zeros(lead.shape[-1], dtype=np.float32)
     if title_vec is not None:
         pooled = pooled + 0.5 * title_vec
     return normalise_rows(pooled[None, :])[0]
@@ -63,7 +63,12 @@ class _Vectors:
     def __init__(self, embedder: Embedder, store: Store | None) -> None:
         self.embedder, self.store = embedder, store
         self.has_static = embedder.name in _STATIC_SPACE
-        self.article_kind = f"article:{static.NAME}" if self.has_static else "article"
+        # The kind names the recipe, so a changed recipe never reads vectors cached by an older one.
+        self.article_kind = (
+            f"article:lead{STATIC_LEAD_SENTENCES}w{STATIC_LEAD_WORDS}+{static.NAME}"
+            if self.has_static
+            else "article"
+        )
 
     def fill_from_cache(self, articles: Sequence[Article]) -> None:
         for article in articles:
@@ -97,24 +102,45 @@ class _Vectors:
             self.put(article, "sentences", article.sentence_vectors)
         return {a.id: vectors[offset + i] for i, a in enumerate(titled)}
 
+    def lede_size(self, article: Article) -> int:
+        """How many of the article's first sentences its vector pools."""
+        if not self.has_static:
+            return min(LEAD_SENTENCES, len(article.sentences))
+        words = 0
+        for k, sentence in enumerate(article.sentences[:STATIC_LEAD_SENTENCES], start=1):
+            words += len(sentence.text.split())
+            if words >= STATIC_LEAD_WORDS:
+                return k
+        return min(STATIC_LEAD_SENTENCES, len(article.sentences))
+
+    def leads(self, articles: list[Article]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Vectors of each article's lede sentences and of its headline, and nothing more."""
+        titled = [a for a in articles if a.title]
+        sizes = [self.lede_size(a) for a in articles]
+        texts = [s.text for a, k in zip(articles, sizes, strict=True) for s in a.sentences[:k]]
+        vectors = self.embedder.embed(texts + [a.title or "" for a in titled])
+        offset, leads = 0, {}
+        for article, k in zip(articles, sizes, strict=True):
+            leads[article.id] = vectors[offset : offset + k]
+            offset += k
+        return leads, {a.id: vectors[offset + i] for i, a in enumerate(titled)}
+
     def articles(self, articles: list[Article], sentence_vectors: bool) -> None:
         self.fill_from_cache(articles)
         missing = [a for a in articles if a.vector is None]
-        if not self.has_static:
-            # The older recipe pools sentence vectors, so those are computed whatever was asked.
+        if sentence_vectors or not self.has_static:
+            # With every sentence vector at hand, the lead costs nothing more.
             titles = self.sentences(articles, with_titles=True)
-            for article in missing:
-                article.vector = _lead_vector(titles.get(article.id), article.sentence_vectors)
+            leads = {a.id: a.sentence_vectors[: self.lede_size(a)] for a in missing}
         else:
-            if sentence_vectors:
-                self.sentences(articles, with_titles=False)
-            if missing:
-                heads = self.embedder.embed([_head(a) for a in missing])
-                bodies = static.static_embedder().embed([a.text for a in missing])
-                for article, vector in zip(missing, normalise_rows(heads + bodies), strict=True):
-                    article.vector = vector
-        for article in missing:
-            self.put(article, self.article_kind, article.vector[None, :])
+            leads, titles = self.leads(missing)
+        bodies = static.static_embedder().embed([a.text for a in missing]) if self.has_static else None
+        for i, article in enumerate(missing):
+            vector = _lead_vector(titles.get(article.id), leads[article.id])
+            if bodies is not None:
+                vector = normalise_rows((vector + bodies[i])[None, :])[0]
+            article.vector = vector
+            self.put(article, self.article_kind, vector[None, :])
 
 
 def enrich(
