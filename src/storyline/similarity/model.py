@@ -1,0 +1,155 @@
+"""The learned scorer: one gradient-boosted tree ensemble per dimension, shipped as plain JSON.
+
+Training uses scikit-learn's ``GradientBoostingRegressor``; the fitted trees are exported into complete
+binary trees of fixed depth (a leaf above the bottom is copied down) so that prediction is a few
+vectorised numpy steps, and the artefact is data, not a pickle. ``bench/similarity.py --train`` writes
+``model.json`` from the SemEval dev pairs; its cross-validation fits the same way inside each fold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.ensemble import GradientBoostingRegressor
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+SEED = 0
+# Chosen by 5-fold CV on SemEval-2022 Task 8 dev (bench/similarity.py): deeper trees or more of them
+# gained nothing.
+TREES = 300
+DEPTH = 3
+LEARNING_RATE = 0.03
+SUBSAMPLE = 0.8
+MIN_LEAF = 10
+SCALE = (1.0, 4.0)
+
+
+@dataclass
+class Ensemble:
+    """Trees in heap order: node i has children 2i+1 (x <= threshold) and 2i+2."""
+
+    base: float
+    feature: np.ndarray  # (trees, 2**DEPTH - 1) int
+    threshold: np.ndarray  # (trees, 2**DEPTH - 1)
+    leaf: np.ndarray  # (trees, 2**DEPTH), learning rate folded in
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        trees = np.arange(len(self.feature))
+        node = np.zeros((len(x), len(trees)), dtype=np.int64)
+        for _ in range(DEPTH):
+            values = np.take_along_axis(x, self.feature[trees, node], axis=1)
+            node = 2 * node + 1 + (values > self.threshold[trees, node])
+        return self.base + self.leaf[trees, node - (len(self.threshold[0]))].sum(axis=1)
+
+
+def _short(value: float) -> float:
+    """The value to float32 precision, as the float64 with the shortest decimal form: keeps model.json
+    small, and the model in memory after training identical to the one loaded from the file."""
+    return float(np.format_float_positional(np.float32(value)))
+
+
+def _export(model: GradientBoostingRegressor) -> Ensemble:
+    inner, leaves = 2**DEPTH - 1, 2**DEPTH
+    n = len(model.estimators_)
+    feature = np.zeros((n, inner), dtype=np.int64)
+    threshold = np.full((n, inner), np.inf)
+    leaf = np.zeros((n, leaves))
+    for t, (estimator,) in enumerate(model.estimators_):
+        tree = estimator.tree_
+
+        def walk(src: int, dst: int, depth: int, tree=tree, t=t) -> None:
+            if depth == DEPTH:
+                leaf[t, dst - inner] = round(model.learning_rate * float(tree.value[src][0][0]), 6)
+                return
+            if tree.children_left[src] == -1:  # a leaf above the bottom: pass through, always left
+                walk(src, 2 * dst + 1, depth + 1)
+                walk(src, 2 * dst + 2, depth + 1)
+                return
+            feature[t, dst] = tree.feature[src]
+            threshold[t, dst] = _short(tree.threshold[src])
+            walk(tree.children_left[src], 2 * dst + 1, depth + 1)
+            walk(tree.children_right[src], 2 * dst + 2, depth + 1)
+
+        walk(0, 0, 0)
+    return Ensemble(float(model.init_.constant_[0][0]), feature, threshold, leaf)
+
+
+@dataclass
+class Model:
+    features: list[str]
+    dimensions: list[str]
+    ensembles: list[Ensemble]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Scores on the task's scale, one column per dimension."""
+        x = np.asarray(x, dtype=np.float64).reshape(-1, len(self.features))
+        columns = [e.predict(x) for e in self.ensembles]
+        return np.clip(np.stack(columns, axis=1), *SCALE)
+
+    def to_json(self) -> str:
+        doc = {
+            "format": "storyline-similarity/1",
+            "features": self.features,
+            "dimensions": self.dimensions,
+            "depth": DEPTH,
+            "ensembles": [
+                {
+                    "base": e.base,
+                    "feature": e.feature.tolist(),
+                    # Pass-through nodes have an infinite threshold; JSON has no infinity, so null.
+                    "threshold": [[None if np.isinf(v) else float(v) for v in row] for row in e.threshold],
+                    "leaf": e.leaf.tolist(),
+                }
+                for e in self.ensembles
+            ],
+        }
+        return json.dumps(doc, separators=(",", ":"))
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        doc = json.loads(text)
+        if doc.get("format") != "storyline-similarity/1" or doc.get("depth") != DEPTH:
+            raise ValueError("not a storyline similarity model of this version")
+        ensembles = [
+            Ensemble(
+                float(e["base"]),
+                np.array(e["feature"], dtype=np.int64),
+                np.array([[np.inf if v is None else v for v in row] for row in e["threshold"]]),
+                np.array(e["leaf"], dtype=np.float64),
+            )
+            for e in doc["ensembles"]
+        ]
+        return cls(doc["features"], doc["dimensions"], ensembles)
+
+
+def fit(x: np.ndarray, y: np.ndarray, features: list[str], dimensions: list[str]) -> Model:
+    """One ensemble per column of ``y``; deterministic for a given ``x``, ``y`` (seeded)."""
+    from sklearn.ensemble import GradientBoostingRegressor  # training only: scoring needs numpy alone
+
+    ensembles = []
+    for k in range(y.shape[1]):
+        model = GradientBoostingRegressor(
+            n_estimators=TREES,
+            learning_rate=LEARNING_RATE,
+            max_depth=DEPTH,
+            subsample=SUBSAMPLE,
+            min_samples_leaf=MIN_LEAF,
+            random_state=SEED,
+        ).fit(x, y[:, k])
+        ensembles.append(_export(model))
+    return Model(list(features), list(dimensions), ensembles)
+
+
+@cache
+def shipped_model() -> Model:
+    return Model.from_json(MODEL_PATH.read_text(encoding="utf-8"))
