@@ -2,11 +2,11 @@
 
 The article vector (what clustering and story titles use) pools MiniLM over the lede — the first
 sentences, up to five and about 60 words, and half the headline — and adds the static vector of the
-whole text (``static.py``: every word, no 256-token window), both in MiniLM's space. Sentence vectors, MiniLM over every sentence,
-cost ~0.3 core-seconds per 600-word article, more than the rest of enrichment together; comparison
-needs them, clustering does not, so callers ask for them (``sentence_vectors=True``, the default)
-only where articles are compared. ``bench/enrich.py`` measures the speed and what the cheaper article
-vector costs in quality.
+whole text (``static.py``: every word, no 256-token window), both in MiniLM's space. Sentence vectors,
+MiniLM over every sentence, cost ~0.3 core-seconds per 600-word article, more than the rest of
+enrichment together; comparison needs them, clustering does not, so callers ask for them
+(``sentence_vectors=True``, the default) only where articles are compared. ``bench/enrich.py`` measures
+the speed and what the cheaper article vector costs in quality.
 
 Backends with no static companion (multilingual USE) keep the older recipe: the mean of the first
 ``LEAD_SENTENCES`` sentence vectors plus half the headline's vector.
