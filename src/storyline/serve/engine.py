@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from storyline import pipeline
-from storyline.enrich import enrich
 from storyline.ingest import Ingestor
 from storyline.ingest.readers import record_from_json
 from storyline.model import Article, content_hash
@@ -59,7 +58,6 @@ def similarity(text1: str, text2: str, lang1: str | None, lang2: str | None) -> 
     a = Article(id="text1", text=text1, language=lang1)
     b = Article(id="text2", text=text2, language=lang2)
     with _score_lock:
-        enrich([a, b])
         result = score_pair(a, b)
     # The explanation's fields belong to the similarity module; pass along whatever it gives.
     explanation = {k: _plain(v) for k, v in vars(result).items() if k != "scores"}
