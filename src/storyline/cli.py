@@ -27,12 +27,12 @@ from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.compare import compare as compare_story
 from storyline.enrich import enrich
-from storyline.enrich.annotate import story_entities
+from storyline.enrich.annotate import annotate, story_entities
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.model import Article
 from storyline.report import render_markdown
-from storyline.similarity import DIMENSIONS, score_pair
+from storyline.similarity import DIMENSIONS, Explanation, score_pairs
 from storyline.store import Store, StoreError
 from storyline.summarize import DEFAULT_MAX_WORDS
 from storyline.summarize import summarize as summarize_comparison
@@ -337,6 +337,32 @@ def report(
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="STORYLINE_TOKEN",
+            help="Bearer token for POST /api/articles (better set STORYLINE_TOKEN: the command line is "
+            "visible to other users). Without one, the API is read-only.",
+            show_default=False,
+        ),
+    ] = None,
+    max_body_bytes: Annotated[int, typer.Option(help="Largest request body accepted.", min=1)] = 5_000_000,
+) -> None:
+    """Serve the web UI and the JSON API (docs at /docs) over the database."""
+    # The web stack loads only for this command, so the others start without it.
+    import uvicorn
+
+    from storyline.serve import create_app
+
+    err.print(f"Serving {db} on http://{host}:{port}/ ({'writable' if token else 'read-only'} API)")
+    uvicorn.run(create_app(db, token, max_body_bytes), host=host, port=port, log_level="info")
+
+
 # -- contract commands: JSON Lines in, JSON Lines out, no database ---------------------------------------
 
 
@@ -371,6 +397,8 @@ def cluster(input: InputOption, output: OutputOption, strict: StrictOption = Fal
     articles = list(result.articles)
     with progress_bars() as progress:
         enrich(articles, advance=progress("Enriching", len(articles)))
+        # The same-event score reads people, places, dates and numbers.
+        annotate(articles, advance=progress("Finding mentions", len(articles)))
     story_of: dict[str, str] = {}
     for group in cluster_articles(articles):
         sid = story_id(group)
@@ -395,13 +423,13 @@ def similarity(input: InputOption, output: OutputOption, strict: StrictOption = 
         for lineno, line in enumerate(fh, 1):
             if line.strip():
                 rows.append(_pair_row(line, f"{input}#line {lineno}"))
-    articles = [x for row in rows if row.articles for x in row.articles]
+    pairs = [row.articles for row in rows if row.articles]
     with progress_bars() as progress:
-        enrich(articles, advance=progress("Enriching", len(articles)))
+        results = iter(score_pairs(pairs, advance=progress("Profiling", 2 * len(pairs))))
     lines = []
     for row in rows:
         if row.articles:
-            lines.append({"pair_id": row.pair_id, **score_pair(*row.articles).scores})
+            lines.append({"pair_id": row.pair_id, **next(results).scores})
         else:
             err.print(f"[yellow]rejected[/] {row.origin}: {row.error}", highlight=False)
             lines.append({"pair_id": row.pair_id, **dict.fromkeys(DIMENSIONS), "error": row.error})
@@ -438,6 +466,66 @@ def _pair_row(line: str, origin: str) -> _PairRow:
         for k, t in enumerate(texts, 1)
     )
     return _PairRow(origin, pair_id, (a, b))
+
+
+def _one_article(item: str, db: Path) -> Article:
+    """A file holding one article, else an article id stored in ``db``."""
+    path = Path(item)
+    if path.is_file():
+        records = list(Reader().read([path]))
+        found = [r.article for r in records if r.article is not None]
+        if len(found) != 1:
+            reasons = "".join(f"; {r.reason}" for r in records if r.reason)
+            raise Failure(f"{item} holds {len(found)} articles, not one{reasons}")
+        return found[0]
+    if db.is_file():
+        with _open_store(db) as store:
+            article = store.article(item)
+        if article is not None:
+            return article
+    raise Failure(f"'{item}' is neither a file nor an article id in {db}")
+
+
+def _print_explanation(result: Explanation) -> None:
+    for group in result.shared:
+        out.print(f"\n[bold]{group}[/]")
+        for label, items in (
+            ("both", result.shared[group]),
+            ("only first", result.only_first[group]),
+            ("only second", result.only_second[group]),
+        ):
+            out.print(f"  {label:<12} {', '.join(items) or '—'}", highlight=False)
+    out.print("\n[bold]closest sentences[/]")
+    for sim, first, second in result.closest_sentences:
+        out.print(f"  {sim:.2f}  {first[:160]}\n        {second[:160]}", highlight=False)
+    out.print(
+        f"\n[bold]genre[/] {result.genres[0]} / {result.genres[1]}   "
+        f"[bold]tone[/] {result.tones[0]:+.2f} / {result.tones[1]:+.2f}"
+    )
+
+
+@app.command()
+def similar(
+    first: Annotated[str, typer.Argument(help="A file holding one article, or a stored article id.")],
+    second: Annotated[str, typer.Argument(help="A file holding one article, or a stored article id.")],
+    db: DbOption = DEFAULT_DB,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show shared and differing places, names, dates, sentences.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (scores and explanation).")] = False,
+) -> None:
+    """Score two articles on the seven SemEval-2022 Task 8 dimensions (1 very similar … 4 very dissimilar)."""
+    result = score_pairs([(_one_article(first, db), _one_article(second, db))])[0]
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    table = Table(box=box.SIMPLE)
+    for dim in DIMENSIONS:
+        table.add_column(dim, justify="right")
+    table.add_row(*(f"{result.scores[d]:.2f}" for d in DIMENSIONS))
+    out.print(table)
+    if explain:
+        _print_explanation(result)
 
 
 @app.command()
@@ -505,6 +593,8 @@ def compare(
     articles = list(result.articles)
     with progress_bars() as progress:
         enrich(articles, advance=progress("Enriching", len(articles)))
+        # Entity labels tell a place from a person or an organisation in a name conflict.
+        annotate(articles, advance=progress("Finding mentions", len(articles)))
     block = compare_story(articles).block
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(block, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.cluster import cluster_articles, make_story
+from storyline.cluster import StreamClusterer, cluster_articles, make_story
 from storyline.compare import compare
-from storyline.enrich import enrich
+from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
 from storyline.enrich.aliases import normalise_name
-from storyline.enrich.annotate import annotate, story_entities
+from storyline.enrich.annotate import story_entities
+from storyline.enrich.workers import default_workers, enrich_chunks
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.model import Article, LedgerEntry, Story
 from storyline.report import render_html, render_markdown
@@ -123,32 +124,86 @@ def build_stories(
     return stories
 
 
-def enrich_stored(store: Store, progress: ProgressFactory = _no_progress) -> list[Article]:
-    """All articles of the store (originals and copies), enriched; what is new is saved."""
+def enrich_stored(store: Store, progress: ProgressFactory = _no_progress, workers: int = 0) -> list[Article]:
+    """All articles of the store (originals and copies) with sentences, vectors and mentions.
+
+    What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
+    interrupted run keeps what it finished.
+    """
     articles = store.articles()
-    unsplit = [a for a in articles if not a.sentences]
     store.load_mentions(articles)
-    advance = progress("Embedding", len(articles))
+    cached_article_vectors(articles, store)
+    todo = [a for a in articles if a.vector is None or not a.mentions]
+    unsplit = {a.id for a in todo if not a.sentences}
+    unannotated = {a.id for a in todo if not a.mentions}
+    advance = progress("Enriching", len(todo))
+    for chunk in enrich_chunks(todo, workers or default_workers()):
+        with store.transaction():
+            cache_article_vectors(chunk, store)
+            for article in chunk:
+                if article.id in unsplit:
+                    store.save_sentences(article)
+                if article.id in unannotated:
+                    store.save_mentions(article)
+        advance(len(chunk))
+    # Comparison aligns sentences: their vectors (cached by the store) are computed for every article.
+    advance = progress("Embedding sentences", len(articles))
     with store.transaction():
         enrich(articles, store=store, advance=advance)
-        for article in unsplit:
-            store.save_sentences(article)
-    unannotated = [a for a in articles if not a.mentions]
-    advance = progress("Finding mentions", len(unannotated))
-    with store.transaction():
-        for article in annotate(unannotated, advance=advance):
-            store.save_mentions(article)
     return articles
 
 
 def update_stories(
     store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
 ) -> list[Story]:
-    """Recluster the whole store and save the stories (batch mode)."""
+    """Bring the store's stories up to date and return them all.
+
+    The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
+    a story are assigned in publication order to an existing story or start a new one (streaming); only
+    the stories that gained articles are rebuilt, the others are kept as stored.
+    """
     articles = enrich_stored(store, progress)
-    stories = build_stories(articles, progress, max_words)
-    store.replace_stories(stories)
-    return stories
+    existing = store.stories()
+    if not existing:
+        stories = build_stories(articles, progress, max_words)
+        store.replace_stories(stories)
+        return stories
+    story_of = {a: s.id for s in existing for a in s.article_ids}
+    originals = [a for a in articles if a.duplicate_of is None]
+    known = [a for a in originals if a.id in story_of]
+    new = [a for a in originals if a.id not in story_of]
+    members: dict[str, list[Article]] = {s.id: [] for s in existing}
+    for a in articles:
+        if a.id in story_of:
+            members[story_of[a.id]].append(a)
+    labels = {sid: n for n, sid in enumerate(members)}
+    names = list(members)
+    changed: set[str] = set()
+    if new:
+        clusterer = StreamClusterer(len(new[0].vector))
+        clusterer.load(known, [labels[story_of[a.id]] for a in known])
+        clusterer.stories = max(clusterer.stories, len(names))
+        for article, label in zip(new, clusterer.add_all(new), strict=True):
+            if label == len(names):
+                names.append(f"new-{label}")
+                members[names[label]] = []
+            members[names[label]].append(article)
+            story_of[article.id] = names[label]
+            changed.add(names[label])
+    # Copies join their original's story: they widen coverage but add no independent report.
+    for a in articles:
+        if a.duplicate_of is not None and a.id not in story_of and a.duplicate_of in story_of:
+            story_of[a.id] = story_of[a.duplicate_of]
+            members[story_of[a.id]].append(a)
+            changed.add(story_of[a.id])
+    advance = progress("Comparing stories", len(changed))
+    rebuilt = []
+    for sid in sorted(changed):
+        rebuilt.append(build_story(members[sid], max_words))
+        advance(1)
+    # A story's id follows its earliest article, so an earlier newcomer renames it.
+    store.update_stories(rebuilt, removed=changed & set(labels))
+    return store.stories()
 
 
 def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:

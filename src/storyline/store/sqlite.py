@@ -320,15 +320,27 @@ class Store:
             self.db.execute("DELETE FROM story_articles")
             self.db.execute("DELETE FROM stories")
             for story in stories:
-                data = {k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids")}
-                self.db.execute(
-                    "INSERT INTO stories (id, title, data, updated_at) VALUES (?, ?, ?, ?)",
-                    (story.id, story.title, json.dumps(data, ensure_ascii=False), _now()),
-                )
-                self.db.executemany(
-                    "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
-                    [(story.id, a) for a in story.article_ids],
-                )
+                self._insert_story(story)
+
+    def update_stories(self, stories: list[Story], removed: Iterable[str] = ()) -> None:
+        """Store the stories that changed (streaming mode) and drop the ids in ``removed``; others stay."""
+        with self.transaction():
+            for story_id in {*removed, *(s.id for s in stories)}:
+                self.db.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
+                self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            for story in stories:
+                self._insert_story(story)
+
+    def _insert_story(self, story: Story) -> None:
+        data = {k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids")}
+        self.db.execute(
+            "INSERT INTO stories (id, title, data, updated_at) VALUES (?, ?, ?, ?)",
+            (story.id, story.title, json.dumps(data, ensure_ascii=False), _now()),
+        )
+        self.db.executemany(
+            "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
+            [(story.id, a) for a in story.article_ids],
+        )
 
     def stories(self) -> list[Story]:
         members: dict[str, list[str]] = {}

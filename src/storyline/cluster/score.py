@@ -1,0 +1,343 @@
+"""The same-event score: how likely two articles report one real-world event.
+
+A logistic model over signals that tell events of the same kind apart: article vectors, word overlap
+(TF-IDF), shared people, places and other entities (enrichment's alias keys), shared dates and
+numbers, years that contradict each other; fading with the publication-date gap. Two earthquakes
+share vocabulary and vectors; they differ in place, date and toll, which the entity, date and number
+signals carry.
+
+Each article becomes one fixed-width row of :class:`Profiles` (an int8 vector, its top TF-IDF terms
+and small sets of hashed keys), so that an index can grow one article at a time in little memory, and
+the score of any list of pairs is one vectorised step, the same in the streaming and batch drivers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from storyline.model import Article
+
+HASH_FEATURES = 2**20
+EMPTY = -1  # padding in the fixed-width rows
+# Room per article: the top TF-IDF terms and the keys of each kind (most mentioned first).
+TERMS = 48
+SET_WIDTH = {"people": 8, "places": 6, "other": 6, "days": 4, "years": 3, "numbers": 8}
+PERSON = frozenset({"PERSON"})
+PLACE = frozenset({"GPE", "LOC", "FAC"})
+OTHER = frozenset({"ORG", "EVENT", "NORP", "WORK_OF_ART", "PRODUCT", "LAW", "MISC"})
+FEATURES = (
+    "vector cosine",
+    "tf-idf cosine",
+    "people shared",
+    "people disjoint",
+    "places shared",
+    "places disjoint",
+    "other entities shared",
+    "dates shared",
+    "years disjoint",
+    "numbers shared",
+)
+# Logistic weights (intercept last), fitted by `python bench/cluster.py --fit` on the pairs of ECB+ dev and
+# Multi-News dev whose vector cosine is at least 0.3 (the pairs that meet as candidates), each set weighted
+# alike. Refit when the article vector changes (these are for MiniLM headline + static text vectors).
+WEIGHTS = np.array([9.27, 15.28, 2.07, -0.91, 0.57, -0.68, 0.72, 5.69, -0.79, 2.56, -10.3])
+# Reports of one event are published within days of each other; beyond this gap the score fades by this
+# share per week (to nothing after about three months), so an old story does not swallow a new event of
+# the same kind while a running story, whose latest members are recent, keeps growing. Hand-set: the
+# dev sets carry no publication dates.
+DAY_WINDOW = 7
+DECAY_PER_WEEK = 0.08
+# Words in more than this share of a sizeable corpus say nothing about the event.
+MAX_DF = 0.5
+MIN_DOCS_FOR_MAX_DF = 20
+_PAIR_CHUNK = 4096  # pairs scored at once: bounds the (pairs × keys × keys) comparisons
+
+_YEAR = re.compile(r"^(\d{4})")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_words = HashingVectorizer(
+    n_features=HASH_FEATURES, alternate_sign=False, norm=None, lowercase=True, dtype=np.float32
+)
+
+
+def hash_key(item: str) -> int:
+    # Python's hash() is salted per process; crc32 is stable across runs and machines.
+    return zlib.crc32(item.encode("utf-8")) % HASH_FEATURES
+
+
+def _row(items: Iterable[str], width: int) -> np.ndarray:
+    """The first ``width`` distinct keys, hashed, padded with :data:`EMPTY`."""
+    row = np.full(width, EMPTY, dtype=np.int32)
+    keys = list(dict.fromkeys(hash_key(s) for s in items))[:width]
+    row[: len(keys)] = keys
+    return row
+
+
+def _by_count(items: list[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def key_sets(article: Article) -> dict[str, list[str]]:
+    """The article's keys of each kind in :data:`SET_WIDTH`, most mentioned first."""
+    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH}
+    for m in article.mentions:
+        if m.kind == "entity" and m.key and m.value != "role":
+            if m.label in PERSON:
+                # "Reid" in one outlet, "Tara Reid" in another: the surname alone is a key across articles.
+                found["people"] += [m.key, m.key.rsplit(" ", 1)[-1]]
+            elif m.label in PLACE:
+                found["places"].append(m.key)
+            elif m.label in OTHER:
+                found["other"].append(m.key)
+        elif m.kind == "time" and m.value:
+            if _DAY.match(m.value):
+                found["days"].append(m.value)
+            year = _YEAR.match(m.value)
+            if year:
+                found["years"].append(year.group(1))
+        elif m.kind == "quantity" and m.value:
+            found["numbers"].append(f"{m.label}:{m.value}")
+    if article.published:
+        found["years"].append(article.published[:4])
+    return {name: _by_count(items) for name, items in found.items()}
+
+
+def _day(article: Article) -> float:
+    try:
+        return float(date.fromisoformat((article.published or "")[:10]).toordinal())
+    except ValueError:
+        return math.nan
+
+
+class Lexicon:
+    """Document frequencies of the hashed words, counted as articles arrive (or all at once in batch)."""
+
+    def __init__(self) -> None:
+        self.df = np.zeros(HASH_FEATURES, dtype=np.int32)
+        self.docs = 0
+
+    def add(self, term_rows: Sequence[np.ndarray]) -> None:
+        for terms in term_rows:
+            self.df[terms] += 1
+        self.docs += len(term_rows)
+
+    def idf(self, terms: np.ndarray) -> np.ndarray:
+        """Inverse document frequency of each hashed term (any shape; 0 for words too common to tell)."""
+        df = self.df[terms]
+        idf = (np.log((1 + self.docs) / (1 + df)) + 1.0).astype(np.float32)
+        if self.docs > MIN_DOCS_FOR_MAX_DF:
+            idf[df > MAX_DF * self.docs] = 0.0
+        return idf
+
+
+def word_counts(articles: Sequence[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(hashed terms, sublinear term frequency) of each article's title and text."""
+    m = _words.transform([f"{a.title or ''}\n{a.text}" for a in articles]).tocsr()
+    return [
+        (
+            m.indices[m.indptr[k] : m.indptr[k + 1]].astype(np.int32),
+            1.0 + np.log(m.data[m.indptr[k] : m.indptr[k + 1]]),
+        )
+        for k in range(len(articles))
+    ]
+
+
+def top_terms(terms: np.ndarray, tf: np.ndarray, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+    """The :data:`TERMS` terms of highest TF-IDF, in ascending hash order (see :func:`_lexical`), then
+    padding: what the article keeps of its words."""
+    row, weights = np.full(TERMS, EMPTY, dtype=np.int32), np.zeros(TERMS, dtype=np.float16)
+    order = np.argsort(-(tf * lexicon.idf(terms)), kind="stable")[:TERMS]
+    order = order[np.argsort(terms[order])]
+    row[: len(order)], weights[: len(order)] = terms[order], tf[order]
+    return row, weights
+
+
+@dataclass
+class Profiles:
+    """What the score needs of each article, one fixed-width row each; grows by :meth:`append`."""
+
+    vectors: np.ndarray  # (n, dim) int8, see quantise()
+    terms: np.ndarray  # (n, TERMS) int32 hashed terms
+    tf: np.ndarray  # (n, TERMS) float16 sublinear term frequencies
+    keys: dict[str, np.ndarray]  # kind → (n, width) int32 hashed keys
+    published: np.ndarray  # (n,) float32 ordinal day, NaN when unknown
+    size: int = 0
+
+    @classmethod
+    def empty(cls, dim: int, capacity: int = 1024) -> Profiles:
+        return cls(
+            vectors=np.zeros((capacity, dim), dtype=np.int8),
+            terms=np.full((capacity, TERMS), EMPTY, dtype=np.int32),
+            tf=np.zeros((capacity, TERMS), dtype=np.float16),
+            keys={k: np.full((capacity, w), EMPTY, dtype=np.int32) for k, w in SET_WIDTH.items()},
+            published=np.full(capacity, np.nan, dtype=np.float32),
+        )
+
+    def __len__(self) -> int:
+        return self.size
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.vectors, self.terms, self.tf, self.published, *self.keys.values()]
+        return sum(a[: self.size].nbytes for a in arrays)
+
+    def _grow(self, needed: int) -> None:
+        capacity = len(self.published)
+        if needed <= capacity:
+            return
+        capacity = max(needed, 2 * capacity)
+
+        def grown(a: np.ndarray, fill: float) -> np.ndarray:
+            out = np.full((capacity, *a.shape[1:]), fill, dtype=a.dtype)
+            out[: self.size] = a[: self.size]
+            return out
+
+        self.vectors, self.terms, self.tf = (
+            grown(self.vectors, 0),
+            grown(self.terms, EMPTY),
+            grown(self.tf, 0),
+        )
+        self.keys = {k: grown(v, EMPTY) for k, v in self.keys.items()}
+        self.published = grown(self.published, np.nan)
+
+    def append(
+        self,
+        vectors: np.ndarray,
+        terms: np.ndarray,
+        tf: np.ndarray,
+        keys: dict[str, np.ndarray],
+        published: np.ndarray,
+    ) -> np.ndarray:
+        """Add rows; returns their row numbers."""
+        n = len(vectors)
+        start = self.size
+        self._grow(start + n)
+        rows = slice(start, start + n)
+        self.vectors[rows], self.terms[rows], self.tf[rows] = vectors, terms, tf
+        for k in SET_WIDTH:
+            self.keys[k][rows] = keys[k]
+        self.published[rows] = published
+        self.size += n
+        return np.arange(start, start + n)
+
+    def add_articles(
+        self, articles: Sequence[Article], words: Sequence[tuple[np.ndarray, np.ndarray]], lexicon: Lexicon
+    ) -> np.ndarray:
+        tops = [top_terms(t, f, lexicon) for t, f in words]
+        sets = [key_sets(a) for a in articles]
+        return self.append(
+            vectors=quantise(np.stack([a.vector for a in articles])),
+            terms=np.stack([t for t, _ in tops]),
+            tf=np.stack([f for _, f in tops]),
+            keys={k: np.stack([_row(s[k], w) for s in sets]) for k, w in SET_WIDTH.items()},
+            published=np.array([_day(a) for a in articles], dtype=np.float32),
+        )
+
+
+def profiles_of(articles: Sequence[Article]) -> tuple[Profiles, Lexicon]:
+    """Profiles of a whole corpus at once, with the corpus's document frequencies (the batch driver)."""
+    words = word_counts(articles)
+    lexicon = Lexicon()
+    lexicon.add([t for t, _ in words])
+    dim = len(articles[0].vector) if articles else 1
+    profiles = Profiles.empty(dim, max(len(articles), 1))
+    if articles:
+        profiles.add_articles(articles, words, lexicon)
+    return profiles, lexicon
+
+
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    """Vectors as int8, each row scaled to its largest component: a quarter of float32, and cosines
+    (blind to scale) within about 0.005 of the float32 ones."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    top = np.abs(vectors).max(axis=1, keepdims=True)
+    return np.rint(np.divide(vectors * 127.0, top, out=np.zeros_like(vectors), where=top > 0)).astype(np.int8)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a, b = a.astype(np.float32), b.astype(np.float32)
+    denom = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    return np.divide(
+        np.einsum("pd,pd->p", a, b), denom, out=np.zeros(len(a), dtype=np.float32), where=denom > 0
+    )
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Overlap of padded key rows (shared / smaller set, 0 when either is empty) and disjointness
+    (both non-empty, nothing shared)."""
+    inter = ((a[:, :, None] == b[:, None, :]) & (a[:, :, None] != EMPTY)).sum(axis=(1, 2))
+    smaller = np.minimum((a != EMPTY).sum(axis=1), (b != EMPTY).sum(axis=1))
+    overlap = np.divide(inter, smaller, out=np.zeros(len(a), dtype=np.float32), where=smaller > 0)
+    return overlap, ((smaller > 0) & (inter == 0)).astype(np.float32)
+
+
+def _lexical(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    ti, tj = p.terms[i], p.terms[j]
+    wi = p.tf[i].astype(np.float32) * lexicon.idf(ti) * (ti != EMPTY)
+    wj = p.tf[j].astype(np.float32) * lexicon.idf(tj) * (tj != EMPTY)
+    # Each row holds distinct terms in ascending order; prefixed with the pair number they form one sorted
+    # sequence per side, so one binary search finds every shared term of every pair.
+    prefix = np.arange(len(i), dtype=np.int64)[:, None] << 21
+    vi, vj = ti != EMPTY, tj != EMPTY
+    left, right = (prefix + ti)[vi], (prefix + tj)[vj]
+    dot = np.zeros(len(i), dtype=np.float64)
+    if len(left) and len(right):
+        pos = np.minimum(np.searchsorted(right, left), len(right) - 1)
+        hit = right[pos] == left
+        dot = np.bincount(left[hit] >> 21, weights=wi[vi][hit] * wj[vj][pos[hit]], minlength=len(i))
+    denom = np.linalg.norm(wi, axis=1) * np.linalg.norm(wj, axis=1)
+    return np.divide(dot, denom, out=np.zeros(len(i), dtype=np.float32), where=denom > 0)
+
+
+def features(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """One row of :data:`FEATURES` per pair (``i[k]``, ``j[k]``) of profile rows."""
+    out = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
+    for s in range(0, len(i), _PAIR_CHUNK):
+        a, b = i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK]
+        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH}
+        out[s : s + len(a)] = np.column_stack(
+            [
+                _cosine(p.vectors[a], p.vectors[b]),
+                _lexical(p, lexicon, a, b),
+                keys["people"][0],
+                keys["people"][1],
+                keys["places"][0],
+                keys["places"][1],
+                keys["other"][0],
+                (keys["days"][0] > 0).astype(np.float32),
+                keys["years"][1],
+                keys["numbers"][0],
+            ]
+        )
+    return out
+
+
+def fade(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """What share of the score is left after the publication-date gap (1 within :data:`DAY_WINDOW` or
+    when undated)."""
+    gap = np.abs(p.published[i] - p.published[j])
+    over = np.nan_to_num(np.clip(gap - DAY_WINDOW, 0, None), nan=0.0)
+    return np.clip(1.0 - DECAY_PER_WEEK * over / 7.0, 0.0, 1.0)
+
+
+def probability(x: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(x @ weights[:-1] + weights[-1])))
+
+
+def pair_scores(
+    p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray, weights: np.ndarray = WEIGHTS
+) -> np.ndarray:
+    """Same-event score of each pair: the model's probability, faded by the publication-date gap."""
+    if len(i) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return (probability(features(p, lexicon, i, j), weights) * fade(p, i, j)).astype(np.float32)

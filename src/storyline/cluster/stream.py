@@ -1,0 +1,132 @@
+"""Streaming story assignment: each new article joins the story it links to best, or starts one.
+
+An article's candidates are its nearest neighbours in the vector index; its link to a story is the
+mean same-event score over that story's members among the candidates (average linkage, as in the
+batch driver, restricted to the neighbourhood). The score decays with the publication-date gap, so an
+old story does not swallow a new event of the same kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from storyline.cluster.index import VectorIndex
+from storyline.cluster.score import Lexicon, Profiles, pair_scores, word_counts
+from storyline.model import Article
+
+# Join a story when the mean same-event score to its members reaches this; chosen with the batch cut by
+# `python bench/cluster.py --sweep` on the dev sets.
+THRESHOLD = 0.4
+# Nearest neighbours scored per new article: more than the reports of one event usually found together.
+CANDIDATES = 32
+# Articles assigned together by add_all: one index search and one scoring step per batch.
+BATCH = 256
+
+
+class StreamClusterer:
+    """Stories as articles arrive, in publication order. ``labels[row]`` is the story of profile row
+    ``row``; stories are numbered 0, 1, 2 … in the order they start."""
+
+    def __init__(self, dim: int, threshold: float = THRESHOLD, candidates: int = CANDIDATES) -> None:
+        self.profiles = Profiles.empty(dim)
+        self.lexicon = Lexicon()
+        self.index = VectorIndex(dim)
+        self.threshold = threshold
+        self.candidates = candidates
+        self.labels = np.zeros(0, dtype=np.int32)
+        self.stories = 0
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held per the whole clusterer: index, profiles and labels."""
+        return self.index.nbytes + self.profiles.nbytes + self.labels.nbytes
+
+    def load(self, articles: Sequence[Article], labels: Sequence[int]) -> None:
+        """Take in articles already assigned (a store's earlier runs) without re-deciding them."""
+        if not articles:
+            return
+        words = word_counts(articles)
+        self.lexicon.add([t for t, _ in words])
+        rows = self.profiles.add_articles(articles, words, self.lexicon)
+        self.index.add(rows, self.profiles.vectors[rows])
+        self._reserve(int(rows[-1]) + 1)
+        self.labels[rows] = labels
+        self.stories = max(self.stories, int(max(labels)) + 1)
+
+    def add(self, article: Article) -> int:
+        """Assign one article; returns its story number."""
+        words = word_counts([article])
+        self.lexicon.add([words[0][0]])
+        [row] = self.profiles.add_articles([article], words, self.lexicon)
+        return self.assign(int(row))
+
+    def add_all(self, articles: Sequence[Article], batch: int = BATCH) -> list[int]:
+        """Assign articles in the given (publication) order, ``batch`` at a time: the same decisions as
+        :meth:`add` one by one, with the searches and scores of a batch done in one step."""
+        labels: list[int] = []
+        for start in range(0, len(articles), batch):
+            part = articles[start : start + batch]
+            words = word_counts(part)
+            self.lexicon.add([t for t, _ in words])
+            rows = self.profiles.add_articles(part, words, self.lexicon)
+            labels += self.assign_many(rows).tolist()
+        return labels
+
+    def assign_many(self, rows: np.ndarray) -> np.ndarray:
+        """Decide the stories of consecutive profile rows, in order, as :meth:`assign` would one by one:
+        each row's candidates are its nearest indexed rows plus its nearest earlier rows of the batch."""
+        vectors = self.profiles.vectors[rows]
+        found = self.index.search_many(vectors, self.candidates)
+        unit = vectors.astype(np.float32)
+        unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
+        within = unit @ unit.T
+        within[np.triu_indices(len(rows))] = -np.inf  # only earlier rows of the batch
+        earlier = [rows[np.argsort(-within[b])[: min(b, self.candidates)]] for b in range(len(rows))]
+        candidates = [np.concatenate([f, e]) for f, e in zip(found, earlier, strict=True)]
+        left = np.concatenate([np.full(len(c), r) for r, c in zip(rows, candidates, strict=True)])
+        scores = pair_scores(self.profiles, self.lexicon, left, np.concatenate(candidates))
+        self._reserve(int(rows[-1]) + 1)
+        labels = np.empty(len(rows), dtype=np.int32)
+        offset = 0
+        for b, (row, cands) in enumerate(zip(rows, candidates, strict=True)):
+            label = self._decide(cands, scores[offset : offset + len(cands)])
+            offset += len(cands)
+            self.labels[row] = labels[b] = label
+        self.index.add(rows, vectors)
+        return labels
+
+    def assign(self, row: int) -> int:
+        """Decide the story of a profile row already appended (and not yet indexed)."""
+        vector = self.profiles.vectors[row]
+        found = self.index.search(vector, self.candidates)
+        scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found)
+        self._reserve(row + 1)
+        label = self.labels[row] = self._decide(found, scores)
+        self.index.add(np.array([row]), vector[None, :])
+        return label
+
+    def _reserve(self, size: int) -> None:
+        if len(self.labels) < size:
+            grown = np.full(max(size, 2 * len(self.labels), 1024), -1, dtype=np.int32)
+            grown[: len(self.labels)] = self.labels
+            self.labels = grown
+
+    def _decide(self, candidates: np.ndarray, scores: np.ndarray) -> int:
+        """The story linked best (mean score over its members among the candidates) if that reaches the
+        threshold, else a new story."""
+        if len(candidates):
+            stories, where = np.unique(self.labels[candidates], return_inverse=True)
+            links = np.bincount(where, weights=scores) / np.bincount(where)
+            best = int(np.argmax(links))
+            if links[best] >= self.threshold:
+                return int(stories[best])
+        self.stories += 1
+        return self.stories - 1
+
+    def story_labels(self) -> np.ndarray:
+        return self.labels[: len(self.profiles)]
