@@ -91,7 +91,16 @@ def key_entities(articles: list[Article]) -> list[str]:
     return cast[:KEY_ENTITIES]
 
 
-def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> Story:
+def build_story(
+    members: list[Article], max_words: int = DEFAULT_MAX_WORDS, store: Store | None = None
+) -> Story:
+    # Comparison aligns sentences; their vectors are computed here, for the articles compared, and
+    # cached by the store, rather than for every article at enrichment.
+    if store is None:
+        enrich(members)
+    else:
+        with store.transaction():
+            enrich(members, store=store)
     story = make_story(members)
     comparison = compare(members)
     for key, value in comparison.block.items():
@@ -106,7 +115,10 @@ def build_story(members: list[Article], max_words: int = DEFAULT_MAX_WORDS) -> S
 
 
 def build_stories(
-    articles: list[Article], progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
+    articles: list[Article],
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    store: Store | None = None,
 ) -> list[Story]:
     # Copies join their original's story: they widen coverage but add no independent report.
     originals = [a for a in articles if a.duplicate_of is None]
@@ -118,14 +130,15 @@ def build_stories(
     advance = progress("Comparing stories", len(groups))
     stories = []
     for group in groups:
-        stories.append(build_story(group, max_words))
+        stories.append(build_story(group, max_words, store))
         advance(1)
     stories.sort(key=lambda s: (-len(s.article_ids), s.title))
     return stories
 
 
 def enrich_stored(store: Store, progress: ProgressFactory = _no_progress, workers: int = 0) -> list[Article]:
-    """All articles of the store (originals and copies) with sentences, vectors and mentions.
+    """All articles of the store (originals and copies) with sentences, article vectors and mentions
+    (sentence vectors come later, with comparison: ``build_story``).
 
     What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
     interrupted run keeps what it finished.
@@ -146,10 +159,6 @@ def enrich_stored(store: Store, progress: ProgressFactory = _no_progress, worker
                 if article.id in unannotated:
                     store.save_mentions(article)
         advance(len(chunk))
-    # Comparison aligns sentences: their vectors (cached by the store) are computed for every article.
-    advance = progress("Embedding sentences", len(articles))
-    with store.transaction():
-        enrich(articles, store=store, advance=advance)
     return articles
 
 
@@ -165,7 +174,7 @@ def update_stories(
     articles = enrich_stored(store, progress)
     existing = store.stories()
     if not existing:
-        stories = build_stories(articles, progress, max_words)
+        stories = build_stories(articles, progress, max_words, store)
         store.replace_stories(stories)
         return stories
     story_of = {a: s.id for s in existing for a in s.article_ids}
@@ -199,7 +208,7 @@ def update_stories(
     advance = progress("Comparing stories", len(changed))
     rebuilt = []
     for sid in sorted(changed):
-        rebuilt.append(build_story(members[sid], max_words))
+        rebuilt.append(build_story(members[sid], max_words, store))
         advance(1)
     # A story's id follows its earliest article, so an earlier newcomer renames it.
     store.update_stories(rebuilt, removed=changed & set(labels))
