@@ -1,0 +1,40 @@
+"""Scraping noise that ends up in article text and states no fact of the story.
+
+Pages keep photo credits, share bars, "Published on ..." stamps, embedded tweets, video teasers and
+headline fragments between the paragraphs. None of them belongs in a summary, and they are easy to
+recognise from their form alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = re.compile(
+    r"https?://|www\.|pic\.twitter|@\w+|\b\d{1,2}:\d\d\b"  # links, handles, video running times
+    r"|\b(?:click|tap) here\b|\bread (?:more|or share)\b|\bshare (?:this|on)\b|\bsubscribe\b|\bsign up\b"
+    r"|\bnewsletter\b|\bfollow (?:us|our)\b|\bpublished (?:on|at)\b|\bupdated (?:on|at)\b"
+    r"|\bphoto(?:s|graph)?\s*(?:by|:|/|credit)|\bimage credit\b|\bcredit:|\bgetty images\b"
+    r"|\bexplore further\b|\bmust watch\b|\brelated:|\btopics:|\bcopyright\b|©|\ball rights reserved\b"
+    r"|\badvertisement\b|\bcaption\b",
+    re.IGNORECASE,
+)
+# A sentence ends with terminal punctuation, possibly inside closing quotes or brackets.
+_ENDED = re.compile(r"[.!…][\"'”’»)\]]*$")
+_MOSTLY_CAPITALS = 0.5
+
+
+def is_noise(sentence: str) -> bool:
+    """True for page furniture rather than prose: credits, links, share bars, shouted or cut-off lines."""
+    text = sentence.strip()
+    if not text:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > _MOSTLY_CAPITALS * len(letters):
+        return True  # SHOUTED banners and teasers
+    if text[0] in "([" and text[-1] in ")]":
+        return True  # "(AP Photo/Jane Doe)", "[Related: ...]"
+    if text[0] in "—–-|" or text[0].islower():
+        return True  # a tweet's attribution line, or a fragment the splitter cut from its sentence
+    if not _ENDED.search(text):
+        return True  # headlines, captions, questions and lead-ins to a quotation
+    return bool(_MARKERS.search(text))
