@@ -4,9 +4,10 @@
 
 The server is ``storyline serve`` in its own process over the demo store (built from demo/corpus into
 .bench-cache/serve-demo.db on first use, or ``--db``). Each client loops without pause over the list page
-and every story page in turn, over keep-alive connections. As a baseline in the same run, one client
-alone measures the same pages' latency without contention first. An error is any answer but 200, or a
-failed or timed-out request.
+and every story page in turn, over a keep-alive connection of its own (a bare asyncio HTTP/1.1 client: the
+generator shares the cores with the server and must not be what is measured). As a baseline in the same
+run, one client alone measures the same pages' latency without contention first. An error is any answer
+but 200, or a failed or timed-out request.
 """
 
 from __future__ import annotations
@@ -101,32 +102,69 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Connection:
+    """A bare HTTP/1.1 keep-alive connection. The load generator shares the machine's cores with the
+    server, so it must cost far less per request than the server does; an httpx client costs several
+    times more and would measure itself."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            None,
+        )
+        if length is None:
+            raise ValueError("response without Content-Length")
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 async def load(base: str, paths: list[str], clients: int, seconds: float, pid: int) -> Run:
     run = Run()
     cpu_before = cpu_seconds(pid)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=REQUEST_TIMEOUT_S) as http:
-        stop = time.monotonic() + seconds
+    host, port = base.removeprefix("http://").split(":")
+    stop = time.monotonic() + seconds
 
-        async def client(offset: int) -> None:
-            n = offset
-            while time.monotonic() < stop:
-                path = paths[n % len(paths)]
-                n += 1
-                started = time.perf_counter()
-                try:
-                    response = await http.get(path)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    run.latencies["list" if path == "/" else "story"].append(time.perf_counter() - started)
-                else:
-                    run.errors += 1
+    async def client(offset: int) -> None:
+        connection = Connection(host, int(port))
+        n = offset
+        while time.monotonic() < stop:
+            path = paths[n % len(paths)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                ok = await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT_S) == 200
+            except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError):
+                ok = False
+            if ok:
+                run.latencies["list" if path == "/" else "story"].append(time.perf_counter() - started)
+            else:
+                run.errors += 1
+                connection.close()  # a failed exchange leaves the stream in an unknown state
+        connection.close()
 
-        began = time.monotonic()
-        await asyncio.gather(*(client(i) for i in range(clients)))
-        run.seconds = time.monotonic() - began
+    began = time.monotonic()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    run.seconds = time.monotonic() - began
     run.server_cpu = cpu_seconds(pid) - cpu_before
     return run
 
