@@ -27,13 +27,12 @@ from sklearn.cluster import HDBSCAN
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from common import CACHE, DATA, markdown_table, read_jsonl, record
+from common import CACHE, dev_events, markdown_table, record
 from storyline.cluster import ATTACH, THRESHOLD, batch_labels, stream_labels
 from storyline.cluster.batch import publication_order, refine, scored_pairs
 from storyline.cluster.score import FEATURES, WEIGHTS, features, profiles_of
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
-from storyline.ingest.records import article_from_record
 from storyline.model import Article
 from storyline.store import Store
 
@@ -44,12 +43,7 @@ FIT_MIN_COSINE = 0.3
 
 
 def load(name: str) -> tuple[list[Article], dict[str, str]]:
-    folder = DATA / name
-    gold = {g["id"]: g["event"] for g in read_jsonl(folder / "gold.dev.jsonl")}
-    articles = [
-        article_from_record(r, f"{name}#{i}", str(i))
-        for i, r in enumerate(read_jsonl(folder / "articles.dev.jsonl"))
-    ]
+    articles, gold = dev_events(name)
     CACHE.mkdir(exist_ok=True)
     with Store(CACHE / "vectors.db") as cache:
         t = time.perf_counter()

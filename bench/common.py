@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.ingest.records import article_from_record
+from storyline.model import Article
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data"
@@ -23,6 +26,18 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+def dev_events(name: str) -> tuple[list[Article], dict[str, str]]:
+    """The articles of an event-clustering dev set (``ecbplus``, ``multinews``), read as ingest reads
+    JSONL records, and the gold event of each article id."""
+    folder = DATA / name
+    gold = {g["id"]: g["event"] for g in read_jsonl(folder / "gold.dev.jsonl")}
+    articles = [
+        article_from_record(r, f"{name}#{i}", str(i))
+        for i, r in enumerate(read_jsonl(folder / "articles.dev.jsonl"))
+    ]
+    return articles, gold
 
 
 def machine() -> str:

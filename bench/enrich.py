@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from common import CACHE, DATA, markdown_table, read_jsonl, record
+from common import CACHE, DATA, dev_events, markdown_table, read_jsonl, record
 from storyline.enrich import STATIC_LEAD_SENTENCES, _lead_vector, enrich, split_sentences
 from storyline.enrich.annotate import default_extractor
 from storyline.enrich.embed import default_embedder
@@ -91,12 +91,7 @@ def retrieval_quality() -> list[list[object]]:
     rows = []
     embedder = default_embedder()
     for label, name in (("ECB+ dev", "ecbplus"), ("Multi-News dev", "multinews")):
-        folder = DATA / name
-        gold = {g["id"]: g["event"] for g in read_jsonl(folder / "gold.dev.jsonl")}
-        corpus = [
-            article_from_record(r, f"{name}#{i}", str(i))
-            for i, r in enumerate(read_jsonl(folder / "articles.dev.jsonl"))
-        ]
+        corpus, gold = dev_events(name)
         CACHE.mkdir(exist_ok=True)
         with Store(CACHE / "vectors.db") as cache:
             enrich(corpus, store=cache)  # sentence vectors too: the previous recipe pools them
