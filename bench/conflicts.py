@@ -14,38 +14,16 @@ same matching without the type.
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
+import sys
 from typing import Any
 
 from common import ROOT, markdown_table, record
 from storyline.compare import compare
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
-from storyline.model import Article
 
-FIXTURES = ROOT / "tests" / "fixtures" / "compare"
-
-
-def load_stories(folder: Path = FIXTURES) -> list[dict[str, Any]]:
-    """Each fixture story with its ``articles`` as :class:`Article` objects and its ``gold``."""
-    stories = json.loads((folder / "stories.json").read_text(encoding="utf-8"))
-    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    for story in stories:
-        story["gold"] = gold[story["story"]]
-        story["articles"] = [
-            Article(
-                id=a["id"],
-                source=a["source"],
-                published=a["published"],
-                title=a["title"],
-                text=" ".join(a["sentences"]),
-                language="en",
-                duplicate_of=a.get("copy_of"),  # what ingest marks for a verbatim copy
-            )
-            for a in story["articles"]
-        ]
-    return stories
+sys.path.insert(0, str(ROOT / "tests"))  # the fixture loader is the one the tests use
+from planted import articles_of, planted_stories
 
 
 def _carries(conflict: dict[str, Any], pair: list[str]) -> bool:
@@ -116,7 +94,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
     parser.add_argument("--verbose", action="store_true", help="print every story's conflicts")
     args = parser.parse_args()
-    stories = [s for s in load_stories() if args.split in ("all", s["split"])]
+    stories = [{**s, "articles": articles_of(s)} for s in planted_stories(args.split)]
     totals = run(stories, args.verbose)
     rows = []
     for kind, counts in totals.items():
@@ -126,7 +104,7 @@ def main() -> None:
             [args.split, kind, len(stories), gold, counts["tp"], counts["fp"], p, r, f, counts["compatible"]]
         )
     header = ["split", "match", "stories", "gold", "tp", "fp", "precision", "recall", "F1", "on compatible"]
-    heldout = ", ".join(s["story"] for s in load_stories() if s["split"] == "heldout")
+    heldout = ", ".join(s["story"] for s in planted_stories("heldout"))
     table = (
         markdown_table(header, rows) + f"\n\nHeld out (run once, after the rules were written): {heldout}."
     )

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import storyline
 from fictional import COURIER_UNIQUE, GAZETTE_TEXT, GAZETTE_UNIQUE, article, pick, quotes_in
+from planted import articles_of, planted_stories
 from storyline.compare import compare
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
@@ -116,37 +117,14 @@ def test_quoted_sources_are_the_people_given_a_voice(corpus: dict[str, Article])
 
 # -- hand-written story pairs with planted conflicts (tests/fixtures/compare, dev split) ----------------
 
-FIXTURES = Path(__file__).parent / "fixtures" / "compare"
-
-
-def _fixture_stories() -> list[dict[str, Any]]:
-    stories = json.loads((FIXTURES / "stories.json").read_text(encoding="utf-8"))
-    gold = json.loads((FIXTURES / "gold.json").read_text(encoding="utf-8"))
-    # The held-out stories are for bench/conflicts.py --split heldout only.
-    return [{**s, "gold": gold[s["story"]]} for s in stories if s["split"] == "dev"]
-
-
-FIXTURE_STORIES = _fixture_stories()
+# The held-out stories are for bench/conflicts.py --split heldout only.
+FIXTURE_STORIES = planted_stories("dev")
 
 
 @pytest.fixture(scope="module")
 def fixture_blocks(embedder) -> dict[str, dict[str, Any]]:
     """The comparison block of each dev fixture story, articles enriched and annotated as in a run."""
-    stories = {
-        s["story"]: [
-            Article(
-                id=a["id"],
-                source=a["source"],
-                published=a["published"],
-                title=a["title"],
-                text=" ".join(a["sentences"]),
-                language="en",
-                duplicate_of=a.get("copy_of"),
-            )
-            for a in s["articles"]
-        ]
-        for s in FIXTURE_STORIES
-    }
+    stories = {s["story"]: articles_of(s) for s in FIXTURE_STORIES}
     everything = [a for articles in stories.values() for a in articles]
     enrich(everything, embedder=embedder)
     annotate(everything)
