@@ -1,9 +1,11 @@
 """A multi-document extractive summary in which every sentence cites the source sentences it rests on.
 
-Sentences are chosen whole from the sources, so every citation quotes an exact span. Selection is
-greedy under the word budget: each step takes the sentence that adds the most uncovered *concepts*
-(content words and word pairs that several independent sources use, :mod:`.concepts`) per word,
-discounted for sentences far down their article and nudged by closeness to the story's centroid.
+Sentences are chosen from the sources and lightly compressed (:mod:`.compress` drops datelines and
+asides in brackets, nothing else); each cites its full source sentence, so every citation quotes an
+exact span. Selection is greedy under the word budget, counted on the compressed sentences: each
+step takes the sentence that adds the most uncovered *concepts* (content words and word pairs that
+several independent sources use, :mod:`.concepts`) per word, discounted for sentences far down their
+article, nudged by closeness to the story's centroid and by another independent source stating it.
 A sentence too close to one already chosen, or stating a cross-source fact already chosen, is
 skipped as redundant; page furniture (:mod:`.noise`) and very short or very long sentences never
 compete. Facts that several sources share come first in the summary, most widely attested first,
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from storyline.compare import Comparison
+from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
 from storyline.summarize.noise import is_noise
 
@@ -29,6 +32,7 @@ REDUNDANT = 0.72  # cosine to a chosen sentence at which a candidate says nothin
 LENGTH_EXPONENT = 0.7  # gain per word**0.7: between favouring short sentences (1) and long ones (0)
 POSITION_HALF = 20  # a sentence this far into its article counts half: news says the event early
 CENTRALITY = 0.3  # weight of the cosine to the story centroid, next to the concept gain
+SHARED = 0.1  # bonus for a sentence of a shared fact (+0.14 ROUGE-1 on the tuning half; flat over 0.05-0.15)
 # One source's story: a sentence stands in for a source, and this many sentences for one source's weight.
 SENTENCES_PER_SOURCE = 5
 
@@ -38,12 +42,13 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     sentences = [(a, k) for a, article in enumerate(articles) for k in range(len(article.sentences))]
     if not sentences:
         return []
-    found = [concepts(articles[a].sentences[k].text) for a, k in sentences]
+    texts = [compress(articles[a].sentences[k].text) for a, k in sentences]
+    found = [concepts(text) for text in texts]
     multi_source = len(set(group)) > 1
     weight = weights(found, [group[a] if multi_source else (a, k) for a, k in sentences])
     scale = len(set(group)) if multi_source else max(1.0, len(sentences) / SENTENCES_PER_SOURCE)
     claim_of = {m: c for c, claim in enumerate(comparison.claims) for m in claim.members}
-    length = [len(articles[a].sentences[k].text.split()) for a, k in sentences]
+    length = [len(text.split()) for text in texts]
     candidates = [
         i
         for i, (a, k) in enumerate(sentences)
@@ -54,7 +59,8 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
         a, k = sentences[i]
         new = sum(weight.get(c, 0) for c in found[i] - covered) / scale
         per_word = new / length[i] ** LENGTH_EXPONENT
-        return per_word / (1 + k / POSITION_HALF) + CENTRALITY * float(centrality[a][k])
+        shared = SHARED if (a, k) in claim_of else 0.0
+        return per_word / (1 + k / POSITION_HALF) + CENTRALITY * float(centrality[a][k]) + shared
 
     chosen: list[int] = []
     vectors: list[np.ndarray] = []
@@ -81,15 +87,15 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     # Shared facts first, in the comparison's order (most widely attested first); then the rest as chosen.
     last = len(comparison.claims)
     ordered = sorted(chosen, key=lambda i: claim_of.get(sentences[i], last))
-    return [_entry(comparison, sentences[i], claim_of.get(sentences[i])) for i in ordered]
+    return [_entry(comparison, sentences[i], texts[i], claim_of.get(sentences[i])) for i in ordered]
 
 
-def _entry(comparison: Comparison, member: tuple[int, int], claim: int | None) -> dict[str, Any]:
-    """The sentence with its citations: itself first, then one sentence per other article stating it."""
+def _entry(comparison: Comparison, member: tuple[int, int], text: str, claim: int | None) -> dict[str, Any]:
+    """The (compressed) sentence with its citations: the full source sentence first, then one sentence
+    per other article stating it."""
     articles = comparison.articles
     a, k = member
-    text = articles[a].sentences[k].text
-    citations = [{"article_id": articles[a].id, "quote": text}]
+    citations = [{"article_id": articles[a].id, "quote": articles[a].sentences[k].text}]
     if claim is not None:
         others: dict[str, str] = {}
         for b, j in comparison.claims[claim].members:

@@ -18,13 +18,19 @@ _MARKERS = re.compile(
     r"|\badvertisement\b|\bcaption\b",
     re.IGNORECASE,
 )
+# Photo captions: "FILE - In this May 2, 2041, file photo, ...", "HARBOURTON, VL - MAY 2: The mayor ...".
+_CAPTION = re.compile(
+    r"^FILE\s*[-—–]|\bfile (?:photo|image)\b|\bin this (?:[\w,]+ ){0,6}(?:photo|image)\b"
+    r"|^[A-Z][A-Z ,.]+\s[-—–]\s[A-Z]+\s\d{1,2}:"
+)
 # A sentence ends with terminal punctuation, possibly inside closing quotes or brackets.
 _ENDED = re.compile(r"[.!…][\"'”’»)\]]*$")
 _MOSTLY_CAPITALS = 0.5
 
 
 def is_noise(sentence: str) -> bool:
-    """True for page furniture rather than prose: credits, links, share bars, shouted or cut-off lines."""
+    """True for page furniture rather than prose: credits, captions, links, share bars, shouted or cut-off
+    lines."""
     text = sentence.strip()
     if not text:
         return True
@@ -37,4 +43,4 @@ def is_noise(sentence: str) -> bool:
         return True  # a tweet's attribution line, or a fragment the splitter cut from its sentence
     if not _ENDED.search(text):
         return True  # headlines, captions, questions and lead-ins to a quotation
-    return bool(_MARKERS.search(text))
+    return bool(_MARKERS.search(text) or _CAPTION.search(text))
