@@ -20,6 +20,8 @@ from storyline.cluster import (
     story_id,
     stream_labels,
 )
+from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, meet
+from storyline.cluster.trees import Trees, fit, shipped
 from storyline.enrich.annotate import annotate
 from storyline.model import Article
 from storyline.store import Store
@@ -59,6 +61,44 @@ def test_make_story_orders_members_and_spans_their_dates(corpus: dict[str, Artic
     assert story.time_span == {"start": "2031-04-05", "end": "2031-04-07"}
     assert story.source_count == 4
     assert story.title in {a.title for a in fire}
+
+
+# -- the same-event score ---------------------------------------------------------------------------
+
+
+def test_the_same_event_model_reads_back_from_json_unchanged() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 3))
+    y = x[:, 0] + 0.3 * x[:, 1] > 0.8
+    model = fit(x, y, np.ones(len(y)), ["a", "b", "c"])
+    again = Trees.from_json(model.to_json())
+    assert np.allclose(again.probability(x), model.probability(x))
+    # It learnt the rule: a clear case on each side.
+    assert again.probability(np.array([[0.95, 0.9, 0.5], [0.05, 0.1, 0.5]])).round().tolist() == [1, 0]
+
+
+def test_the_shipped_model_gives_probabilities() -> None:
+    model = shipped()
+    p = model.probability(np.random.default_rng(1).random((50, len(model.features))))
+    assert ((p >= 0) & (p <= 1)).all()
+
+
+def test_a_name_few_articles_carry_counts_for_more() -> None:
+    lexicon = Lexicon()
+    common, rare = 11, 22
+    lexicon.add_keys(np.array([[common, rare, EMPTY]] + [[common, EMPTY, EMPTY]] * 9))
+    assert lexicon.rarity(np.array([rare]))[0] > 0.5 > lexicon.rarity(np.array([common]))[0]
+    assert lexicon.rarity(np.array([EMPTY]))[0] == 0
+
+
+def test_meeting_articles_keep_each_ones_nearest_cosine() -> None:
+    profiles = Profiles.empty(2)
+    vectors = np.array([[100, 0], [100, 100], [0, 100]], dtype=np.int8)
+    keys = {k: np.full((3, w), EMPTY, dtype=np.int32) for k, w in SET_WIDTH.items()}
+    profiles.append(vectors, profiles.terms[:3], profiles.tf[:3], keys, np.full(3, np.nan))
+    meet(profiles, np.array([0, 0]), np.array([1, 2]))
+    # Row 0 met 1 (cosine 0.71) and 2 (cosine 0); row 2 met only row 0.
+    assert np.allclose(profiles.nearest[:3], [0.71, 0.71, 0.0], atol=0.01)
 
 
 # -- streaming and batch ------------------------------------------------------------------------

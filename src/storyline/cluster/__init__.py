@@ -1,7 +1,10 @@
 """Story clustering: which articles report the same real-world event.
 
-- :mod:`~storyline.cluster.score`: the same-event score of two articles (vectors, words, entity keys,
-  dates, numbers; a logistic model fitted on the dev sets, decaying with the publication-date gap);
+- :mod:`~storyline.cluster.score`: the same-event score of two articles (vectors and how near each
+  side's nearest neighbour is, words, headline words, entity keys weighted by rarity, dates, numbers;
+  decaying with the publication-date gap);
+- :mod:`~storyline.cluster.trees`: the gradient-boosted trees that turn those signals into a probability,
+  fitted on the dev sets and shipped as ``model.json``;
 - :mod:`~storyline.cluster.index`: the approximate-nearest-neighbour index that yields candidates;
 - :mod:`~storyline.cluster.stream`: streaming assignment, one article at a time in publication order;
 - :mod:`~storyline.cluster.batch`: the same decision over a whole corpus, then split / merge / attach.

@@ -18,13 +18,15 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline.cluster.score import pair_scores
+from storyline.cluster.score import meet, pair_scores
 from storyline.cluster.stream import CANDIDATES, THRESHOLD, StreamClusterer
+from storyline.cluster.trees import Trees
 from storyline.model import Article
 
 # Singletons (often opinion and analysis pieces, which share fewer words with the reports than the
-# reports share with each other) join their best story from this mean score; `bench/cluster.py --sweep`.
-ATTACH = 0.1
+# reports share with each other) join their best story from this mean score; chosen with THRESHOLD by
+# `python bench/cluster.py --sweep` on the dev sets (with the model.json of `--fit`).
+ATTACH = 0.2
 DENSE_LIMIT = 3000
 # Pairs scoring below this are left out of the graph: they would add nearly nothing to any average.
 FLOOR = 0.02
@@ -44,7 +46,8 @@ def scored_pairs(clusterer: StreamClusterer) -> Pairs:
         # A neighbour found from either side is one pair.
         pairs = np.unique(np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1), axis=0)
         i, j = pairs[pairs[:, 0] != pairs[:, 1]].T
-    scores = pair_scores(p, clusterer.lexicon, i, j)
+    meet(p, i, j)
+    scores = pair_scores(p, clusterer.lexicon, i, j, clusterer.model)
     graph: Pairs = defaultdict(dict)
     for a, b, s in zip(i.tolist(), j.tolist(), scores.tolist(), strict=True):
         if s >= FLOOR:
@@ -137,13 +140,14 @@ def publication_order(articles: Sequence[Article]) -> list[int]:
 
 
 def stream_labels(
-    articles: Sequence[Article], threshold: float = THRESHOLD
+    articles: Sequence[Article], threshold: float = THRESHOLD, model: Trees | None = None
 ) -> tuple[np.ndarray, StreamClusterer]:
-    """Story numbers of the articles (in their given order) as the streaming driver assigns them."""
+    """Story numbers of the articles (in their given order) as the streaming driver assigns them
+    (with the shipped same-event model unless ``model`` is given)."""
     if not articles:
-        return np.zeros(0, dtype=int), StreamClusterer(1, threshold)
+        return np.zeros(0, dtype=int), StreamClusterer(1, threshold, model=model)
     order = publication_order(articles)
-    clusterer = StreamClusterer(len(articles[0].vector), threshold)
+    clusterer = StreamClusterer(len(articles[0].vector), threshold, model=model)
     clusterer.add_all([articles[k] for k in order])
     labels = np.empty(len(articles), dtype=int)
     labels[order] = clusterer.story_labels()
@@ -151,12 +155,15 @@ def stream_labels(
 
 
 def batch_labels(
-    articles: Sequence[Article], threshold: float = THRESHOLD, attach: float = ATTACH
+    articles: Sequence[Article],
+    threshold: float = THRESHOLD,
+    attach: float = ATTACH,
+    model: Trees | None = None,
 ) -> np.ndarray:
     """Story numbers of the articles (in their given order): streamed, then refined."""
     if len(articles) < 2:
         return np.zeros(len(articles), dtype=int)
-    streamed, clusterer = stream_labels(articles, threshold)
+    streamed, clusterer = stream_labels(articles, threshold, model)
     order = publication_order(articles)
     graph = scored_pairs(clusterer)
     # The graph is in stream (publication) order; map back to the caller's order at the end.

@@ -1,10 +1,10 @@
 """The same-event score: how likely two articles report one real-world event.
 
-A logistic model over signals that tell events of the same kind apart: article vectors, word overlap
-(TF-IDF), shared people, places and other entities (enrichment's alias keys), shared dates and
-numbers, years that contradict each other; fading with the publication-date gap. Two earthquakes
-share vocabulary and vectors; they differ in place, date and toll, which the entity, date and number
-signals carry.
+Gradient-boosted trees (:mod:`~storyline.cluster.trees`) over signals that tell events of the same kind
+apart: article vectors, word overlap (TF-IDF), headline words, shared people, places and other entities
+(enrichment's alias keys; a name few articles carry counts for more), shared and contradicting dates,
+shared numbers; fading with the publication-date gap. Two earthquakes share vocabulary and vectors; they
+differ in place, date and toll, which the entity, date and number signals carry.
 
 Each article becomes one fixed-width row of :class:`Profiles` (an int8 vector, its top TF-IDF terms
 and small sets of hashed keys), so that an index can grow one article at a time in little memory, and
@@ -17,38 +17,46 @@ import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from storyline.cluster.trees import Trees, shipped
 from storyline.model import Article
 
 HASH_FEATURES = 2**20
 EMPTY = -1  # padding in the fixed-width rows
-# Room per article: the top TF-IDF terms and the keys of each kind (most mentioned first).
+# Room per article: the top TF-IDF terms and the keys of each kind (most mentioned first; headline words
+# in order).
 TERMS = 48
-SET_WIDTH = {"people": 8, "places": 6, "other": 6, "days": 4, "years": 3, "numbers": 8}
+SET_WIDTH = {"people": 10, "places": 8, "other": 8, "days": 4, "years": 3, "numbers": 8, "title": 12}
+ENTITY_KINDS = ("people", "places", "other")
 PERSON = frozenset({"PERSON"})
 PLACE = frozenset({"GPE", "LOC", "FAC"})
 OTHER = frozenset({"ORG", "EVENT", "NORP", "WORK_OF_ART", "PRODUCT", "LAW", "MISC"})
 FEATURES = (
     "vector cosine",
+    # The cosine against each side's nearest neighbour (see Profiles.nearest): reports of one event are
+    # each other's nearest even where the event's words are common and the cosine is low.
+    "vector cosine below the closer side's nearest",
+    "vector cosine below the looser side's nearest",
     "tf-idf cosine",
+    "headline cosine",
     "people shared",
     "people disjoint",
     "places shared",
     "places disjoint",
     "other entities shared",
+    "entities shared, by rarity",
+    "rarest shared entity",
     "dates shared",
+    "dates disjoint",
     "years disjoint",
     "numbers shared",
+    "numbers shared (count)",
 )
-# Logistic weights (intercept last), fitted by `python bench/cluster.py --fit` on the pairs of ECB+ dev and
-# Multi-News dev whose vector cosine is at least 0.3 (the pairs that meet as candidates), each set weighted
-# alike. Refit when the article vector changes (these are for the MiniLM lede + static whole-text vector).
-WEIGHTS = np.array([11.49, 13.49, 1.79, -1.01, 0.48, -0.68, 0.21, 5.49, -0.97, 2.59, -11.85])
 # Reports of one event are published within days of each other; beyond this gap the score fades by this
 # share per week (to nothing after about three months), so an old story does not swallow a new event of
 # the same kind while a running story, whose latest members are recent, keeps growing. Hand-set: the
@@ -61,6 +69,7 @@ MIN_DOCS_FOR_MAX_DF = 20
 _PAIR_CHUNK = 4096  # pairs scored at once: bounds the (pairs × keys × keys) comparisons
 
 _YEAR = re.compile(r"^(\d{4})")
+_WORD = re.compile(r"\w+")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _words = HashingVectorizer(
     n_features=HASH_FEATURES, alternate_sign=False, norm=None, lowercase=True, dtype=np.float32
@@ -89,7 +98,7 @@ def _by_count(items: list[str]) -> list[str]:
 
 def key_sets(article: Article) -> dict[str, list[str]]:
     """The article's keys of each kind in :data:`SET_WIDTH`, most mentioned first."""
-    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH}
+    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH if name != "title"}
     for m in article.mentions:
         if m.kind == "entity" and m.key and m.value != "role":
             if m.label in PERSON:
@@ -109,7 +118,9 @@ def key_sets(article: Article) -> dict[str, list[str]]:
             found["numbers"].append(f"{m.label}:{m.value}")
     if article.published:
         found["years"].append(article.published[:4])
-    return {name: _by_count(items) for name, items in found.items()}
+    sets = {name: _by_count(items) for name, items in found.items()}
+    sets["title"] = list(dict.fromkeys(w.lower() for w in _WORD.findall(article.title or "")))
+    return sets
 
 
 def _day(article: Article) -> float:
@@ -120,16 +131,25 @@ def _day(article: Article) -> float:
 
 
 class Lexicon:
-    """Document frequencies of the hashed words, counted as articles arrive (or all at once in batch)."""
+    """Document frequencies of the hashed words and of the hashed keys (entities, headline words),
+    counted as articles arrive (or all at once in batch)."""
 
     def __init__(self) -> None:
         self.df = np.zeros(HASH_FEATURES, dtype=np.int32)
         self.docs = 0
+        self.key_df = np.zeros(HASH_FEATURES, dtype=np.int32)
+        self.key_docs = 0
 
     def add(self, term_rows: Sequence[np.ndarray]) -> None:
         for terms in term_rows:
             self.df[terms] += 1
         self.docs += len(term_rows)
+
+    def add_keys(self, key_rows: np.ndarray) -> None:
+        """Count each article's distinct keys (one padded row per article, every kind side by side)."""
+        for row in key_rows:
+            self.key_df[np.unique(row[row != EMPTY])] += 1
+        self.key_docs += len(key_rows)
 
     def idf(self, terms: np.ndarray) -> np.ndarray:
         """Inverse document frequency of each hashed term (any shape; 0 for words too common to tell)."""
@@ -138,6 +158,13 @@ class Lexicon:
         if self.docs > MIN_DOCS_FOR_MAX_DF:
             idf[df > MAX_DF * self.docs] = 0.0
         return idf
+
+    def rarity(self, keys: np.ndarray) -> np.ndarray:
+        """How rare each hashed key is, 0 (in every article) to 1 (in one): its IDF over the largest
+        possible, so that the model reads alike in a small corpus and a large one. 0 for padding."""
+        top = math.log(2 + self.key_docs)
+        out = (np.log((2 + self.key_docs) / (1 + self.key_df[keys])) / top).astype(np.float32)
+        return np.clip(out, 0.0, 1.0) * (keys != EMPTY)
 
 
 def word_counts(articles: Sequence[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -171,7 +198,13 @@ class Profiles:
     tf: np.ndarray  # (n, TERMS) float16 sublinear term frequencies
     keys: dict[str, np.ndarray]  # kind → (n, width) int32 hashed keys
     published: np.ndarray  # (n,) float32 ordinal day, NaN when unknown
+    # (n,) float32: the highest vector cosine to any other article met so far (see meet()), NaN for none
+    nearest: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     size: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.nearest) != len(self.published):
+            self.nearest = np.full(len(self.published), np.nan, dtype=np.float32)
 
     @classmethod
     def empty(cls, dim: int, capacity: int = 1024) -> Profiles:
@@ -188,7 +221,7 @@ class Profiles:
 
     @property
     def nbytes(self) -> int:
-        arrays = [self.vectors, self.terms, self.tf, self.published, *self.keys.values()]
+        arrays = [self.vectors, self.terms, self.tf, self.published, self.nearest, *self.keys.values()]
         return sum(a[: self.size].nbytes for a in arrays)
 
     def _grow(self, needed: int) -> None:
@@ -209,6 +242,7 @@ class Profiles:
         )
         self.keys = {k: grown(v, EMPTY) for k, v in self.keys.items()}
         self.published = grown(self.published, np.nan)
+        self.nearest = grown(self.nearest, np.nan)
 
     def append(
         self,
@@ -235,11 +269,13 @@ class Profiles:
     ) -> np.ndarray:
         tops = [top_terms(t, f, lexicon) for t, f in words]
         sets = [key_sets(a) for a in articles]
+        keys = {k: np.stack([_row(s[k], w) for s in sets]) for k, w in SET_WIDTH.items()}
+        lexicon.add_keys(np.hstack([keys[k] for k in (*ENTITY_KINDS, "title")]))
         return self.append(
             vectors=quantise(np.stack([a.vector for a in articles])),
             terms=np.stack([t for t, _ in tops]),
             tf=np.stack([f for _, f in tops]),
-            keys={k: np.stack([_row(s[k], w) for s in sets]) for k, w in SET_WIDTH.items()},
+            keys=keys,
             published=np.array([_day(a) for a in articles], dtype=np.float32),
         )
 
@@ -272,13 +308,38 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
-def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Overlap of padded key rows (shared / smaller set, 0 when either is empty) and disjointness
-    (both non-empty, nothing shared)."""
+def meet(p: Profiles, i: np.ndarray, j: np.ndarray) -> None:
+    """Rows ``i[k]`` and ``j[k]`` met (as candidates, or in the batch graph): keep each side's highest
+    vector cosine. Run before scoring those pairs, so that a pair counts towards its own sides."""
+    cosine = _cosine(p.vectors[i], p.vectors[j])
+    np.fmax.at(p.nearest, i, cosine)
+    np.fmax.at(p.nearest, j, cosine)
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Overlap of padded key rows (shared / smaller set, 0 when either is empty), disjointness (both
+    non-empty, nothing shared) and the number of keys shared."""
     inter = ((a[:, :, None] == b[:, None, :]) & (a[:, :, None] != EMPTY)).sum(axis=(1, 2))
     smaller = np.minimum((a != EMPTY).sum(axis=1), (b != EMPTY).sum(axis=1))
     overlap = np.divide(inter, smaller, out=np.zeros(len(a), dtype=np.float32), where=smaller > 0)
-    return overlap, ((smaller > 0) & (inter == 0)).astype(np.float32)
+    return overlap, ((smaller > 0) & (inter == 0)).astype(np.float32), inter.astype(np.float32)
+
+
+def _by_rarity(a: np.ndarray, b: np.ndarray, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Key rows compared with each key weighted by its rarity: cosine, weighted Jaccard, and the rarity
+    of the rarest key shared. "United States" in both says little; a village's name says much."""
+    wa, wb = lexicon.rarity(a), lexicon.rarity(b)
+    hit = ((a[:, :, None] == b[:, None, :]) & (a[:, :, None] != EMPTY)).any(axis=2)
+    shared = np.where(hit, wa, 0.0)
+    dot, common = (shared**2).sum(axis=1), shared.sum(axis=1)
+    norms = np.linalg.norm(wa, axis=1) * np.linalg.norm(wb, axis=1)
+    union = wa.sum(axis=1) + wb.sum(axis=1) - common
+    zeros = np.zeros(len(a), dtype=np.float32)
+    return (
+        np.divide(dot, norms, out=zeros.copy(), where=norms > 0),
+        np.divide(common, union, out=zeros.copy(), where=union > 0),
+        shared.max(axis=1, initial=0.0),
+    )
 
 
 def _lexical(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -304,19 +365,32 @@ def features(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.
     out = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
     for s in range(0, len(i), _PAIR_CHUNK):
         a, b = i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK]
-        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH}
+        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH if k != "title"}
+        headline, _, _ = _by_rarity(p.keys["title"][a], p.keys["title"][b], lexicon)
+        entities = [np.hstack([p.keys[k][rows] for k in ENTITY_KINDS]) for rows in (a, b)]
+        _, named, rarest = _by_rarity(*entities, lexicon)
+        cosine = _cosine(p.vectors[a], p.vectors[b])
+        # A row never met (loaded without its neighbours) reads as if this pair were its nearest.
+        near_a, near_b = np.fmax(p.nearest[a], cosine), np.fmax(p.nearest[b], cosine)
         out[s : s + len(a)] = np.column_stack(
             [
-                _cosine(p.vectors[a], p.vectors[b]),
+                cosine,
+                cosine - np.maximum(near_a, near_b),
+                cosine - np.minimum(near_a, near_b),
                 _lexical(p, lexicon, a, b),
+                headline,
                 keys["people"][0],
                 keys["people"][1],
                 keys["places"][0],
                 keys["places"][1],
                 keys["other"][0],
+                named,
+                rarest,
                 (keys["days"][0] > 0).astype(np.float32),
+                keys["days"][1],
                 keys["years"][1],
                 keys["numbers"][0],
+                keys["numbers"][2],
             ]
         )
     return out
@@ -330,14 +404,12 @@ def fade(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - DECAY_PER_WEEK * over / 7.0, 0.0, 1.0)
 
 
-def probability(x: np.ndarray, weights: np.ndarray = WEIGHTS) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(x @ weights[:-1] + weights[-1])))
-
-
 def pair_scores(
-    p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray, weights: np.ndarray = WEIGHTS
+    p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray, model: Trees | None = None
 ) -> np.ndarray:
-    """Same-event score of each pair: the model's probability, faded by the publication-date gap."""
+    """Same-event score of each pair: the model's probability (the shipped one unless given), faded by
+    the publication-date gap."""
     if len(i) == 0:
         return np.zeros(0, dtype=np.float32)
-    return (probability(features(p, lexicon, i, j), weights) * fade(p, i, j)).astype(np.float32)
+    model = model or shipped()
+    return (model.probability(features(p, lexicon, i, j)) * fade(p, i, j)).astype(np.float32)

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.cluster.index import VectorIndex
-from storyline.cluster.score import Lexicon, Profiles, pair_scores, word_counts
+from storyline.cluster.score import Lexicon, Profiles, meet, pair_scores, word_counts
+from storyline.cluster.trees import Trees
 from storyline.model import Article
 
 # Join a story when the mean same-event score to its members reaches this; chosen with the batch cut by
-# `python bench/cluster.py --sweep` on the dev sets.
+# `python bench/cluster.py --sweep` on the dev sets (with the model.json of `--fit`); streaming alone
+# does best at the same value there.
 THRESHOLD = 0.4
 # Nearest neighbours scored per new article: more than the reports of one event usually found together.
 CANDIDATES = 32
@@ -29,7 +31,14 @@ class StreamClusterer:
     """Stories as articles arrive, in publication order. ``labels[row]`` is the story of profile row
     ``row``; stories are numbered 0, 1, 2 … in the order they start."""
 
-    def __init__(self, dim: int, threshold: float = THRESHOLD, candidates: int = CANDIDATES) -> None:
+    def __init__(
+        self,
+        dim: int,
+        threshold: float = THRESHOLD,
+        candidates: int = CANDIDATES,
+        model: Trees | None = None,
+    ) -> None:
+        self.model = model  # None: the shipped same-event model
         self.profiles = Profiles.empty(dim)
         self.lexicon = Lexicon()
         self.index = VectorIndex(dim)
@@ -53,7 +62,12 @@ class StreamClusterer:
         words = word_counts(articles)
         self.lexicon.add([t for t, _ in words])
         rows = self.profiles.add_articles(articles, words, self.lexicon)
-        self.index.add(rows, self.profiles.vectors[rows])
+        self.index.add(rows, self.profiles.vectors[rows], self.profiles.published[rows])
+        # Each one's nearest neighbour among them (the first found is itself), as if they had streamed in.
+        found = self.index.search_many(self.profiles.vectors[rows], 2, self.profiles.published[rows])
+        left = np.concatenate([np.full(len(f), r) for r, f in zip(rows, found, strict=True)])
+        right = np.concatenate(found)
+        meet(self.profiles, left[left != right], right[left != right])
         self._reserve(int(rows[-1]) + 1)
         self.labels[rows] = labels
         self.stories = max(self.stories, int(max(labels)) + 1)
@@ -66,8 +80,9 @@ class StreamClusterer:
         return self.assign(int(row))
 
     def add_all(self, articles: Sequence[Article], batch: int = BATCH) -> list[int]:
-        """Assign articles in the given (publication) order, ``batch`` at a time: the same decisions as
-        :meth:`add` one by one, with the searches and scores of a batch done in one step."""
+        """Assign articles in the given (publication) order, ``batch`` at a time: the decisions of
+        :meth:`add` one by one, with the searches and scores of a batch done in one step (so an article
+        may see its neighbours' nearest cosines as they stand at the end of its batch)."""
         labels: list[int] = []
         for start in range(0, len(articles), batch):
             part = articles[start : start + batch]
@@ -81,7 +96,7 @@ class StreamClusterer:
         """Decide the stories of consecutive profile rows, in order, as :meth:`assign` would one by one:
         each row's candidates are its nearest indexed rows plus its nearest earlier rows of the batch."""
         vectors = self.profiles.vectors[rows]
-        found = self.index.search_many(vectors, self.candidates)
+        found = self.index.search_many(vectors, self.candidates, self.profiles.published[rows])
         unit = vectors.astype(np.float32)
         unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
         within = unit @ unit.T
@@ -89,7 +104,8 @@ class StreamClusterer:
         earlier = [rows[np.argsort(-within[b])[: min(b, self.candidates)]] for b in range(len(rows))]
         candidates = [np.concatenate([f, e]) for f, e in zip(found, earlier, strict=True)]
         left = np.concatenate([np.full(len(c), r) for r, c in zip(rows, candidates, strict=True)])
-        scores = pair_scores(self.profiles, self.lexicon, left, np.concatenate(candidates))
+        meet(self.profiles, left, np.concatenate(candidates))
+        scores = pair_scores(self.profiles, self.lexicon, left, np.concatenate(candidates), self.model)
         self._reserve(int(rows[-1]) + 1)
         labels = np.empty(len(rows), dtype=np.int32)
         offset = 0
@@ -97,17 +113,18 @@ class StreamClusterer:
             label = self._decide(cands, scores[offset : offset + len(cands)])
             offset += len(cands)
             self.labels[row] = labels[b] = label
-        self.index.add(rows, vectors)
+        self.index.add(rows, vectors, self.profiles.published[rows])
         return labels
 
     def assign(self, row: int) -> int:
         """Decide the story of a profile row already appended (and not yet indexed)."""
         vector = self.profiles.vectors[row]
-        found = self.index.search(vector, self.candidates)
-        scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found)
+        found = self.index.search(vector, self.candidates, self.profiles.published[row])
+        meet(self.profiles, np.full(len(found), row), found)
+        scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found, self.model)
         self._reserve(row + 1)
         label = self.labels[row] = self._decide(found, scores)
-        self.index.add(np.array([row]), vector[None, :])
+        self.index.add(np.array([row]), vector[None, :], self.profiles.published[[row]])
         return label
 
     def _reserve(self, size: int) -> None:
