@@ -409,7 +409,10 @@ def pair_scores(
 ) -> np.ndarray:
     """Same-event score of each pair: the model's probability (the shipped one unless given), faded by
     the publication-date gap."""
-    if len(i) == 0:
-        return np.zeros(0, dtype=np.float32)
-    model = model or shipped()
-    return (model.probability(features(p, lexicon, i, j)) * fade(p, i, j)).astype(np.float32)
+    scores = fade(p, i, j).astype(np.float32)
+    # Pairs published too far apart score nothing whatever their features: only the others are scored.
+    live = np.flatnonzero(scores > 0)
+    if len(live):
+        model = model or shipped()
+        scores[live] *= model.probability(features(p, lexicon, i[live], j[live]))
+    return scores
