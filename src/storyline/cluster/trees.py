@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storyline.boosting import export, thresholds_from_json, thresholds_to_json
+
 if TYPE_CHECKING:
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -31,11 +33,6 @@ DEPTH = 3  # Trees.probability walks exactly three levels
 LEARNING_RATE = 0.1
 SUBSAMPLE = 0.8
 MIN_LEAF = 50
-
-
-def _short(value: float) -> float:
-    """The value to float32 precision with the shortest decimal form: keeps model.json small."""
-    return float(np.format_float_positional(np.float32(value)))
 
 
 @dataclass
@@ -66,8 +63,7 @@ class Trees:
             "depth": DEPTH,
             "base": self.base,
             "feature": self.feature.tolist(),
-            # Pass-through nodes have an infinite threshold; JSON has no infinity, so null.
-            "threshold": [[None if np.isinf(v) else float(v) for v in row] for row in self.threshold],
+            "threshold": thresholds_to_json(self.threshold),
             "leaf": self.leaf.tolist(),
         }
         return json.dumps(doc, separators=(",", ":"))
@@ -84,36 +80,15 @@ class Trees:
             list(doc["features"]),
             float(doc["base"]),
             np.array(doc["feature"], dtype=np.intp),
-            np.array([[np.inf if v is None else v for v in row] for row in doc["threshold"]], np.float32),
+            thresholds_from_json(doc["threshold"], np.float32),
             np.array(doc["leaf"], dtype=np.float64),
         )
 
 
 def _export(model: GradientBoostingClassifier, features: list[str]) -> Trees:
-    inner, leaves = 2**DEPTH - 1, 2**DEPTH
-    n = len(model.estimators_)
-    feature = np.zeros((n, inner), dtype=np.intp)
-    threshold = np.full((n, inner), np.inf, dtype=np.float32)
-    leaf = np.zeros((n, leaves))
-    for t, (estimator,) in enumerate(model.estimators_):
-        tree = estimator.tree_
-
-        def walk(src: int, dst: int, depth: int, tree=tree, t=t) -> None:
-            if depth == DEPTH:
-                leaf[t, dst - inner] = round(model.learning_rate * float(tree.value[src].ravel()[0]), 6)
-                return
-            if tree.children_left[src] == -1:  # a leaf above the bottom: pass through, always left
-                walk(src, 2 * dst + 1, depth + 1)
-                walk(src, 2 * dst + 2, depth + 1)
-                return
-            feature[t, dst] = tree.feature[src]
-            threshold[t, dst] = _short(tree.threshold[src])
-            walk(tree.children_left[src], 2 * dst + 1, depth + 1)
-            walk(tree.children_right[src], 2 * dst + 2, depth + 1)
-
-        walk(0, 0, 0)
+    feature, threshold, leaf = export(model, DEPTH)
     base = float(model._raw_predict_init(np.zeros((1, len(features)), dtype=np.float32))[0, 0])
-    return Trees(list(features), round(base, 6), feature, threshold, leaf)
+    return Trees(list(features), round(base, 6), feature, threshold.astype(np.float32), leaf)
 
 
 def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, features: list[str]) -> Trees:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storyline.boosting import export, thresholds_from_json, thresholds_to_json
+
 if TYPE_CHECKING:
     from sklearn.ensemble import GradientBoostingRegressor
 
@@ -49,35 +51,8 @@ class Ensemble:
         return self.base + self.leaf[trees, node - (len(self.threshold[0]))].sum(axis=1)
 
 
-def _short(value: float) -> float:
-    """The value to float32 precision, as the float64 with the shortest decimal form: keeps model.json
-    small, and the model in memory after training identical to the one loaded from the file."""
-    return float(np.format_float_positional(np.float32(value)))
-
-
 def _export(model: GradientBoostingRegressor) -> Ensemble:
-    inner, leaves = 2**DEPTH - 1, 2**DEPTH
-    n = len(model.estimators_)
-    feature = np.zeros((n, inner), dtype=np.int64)
-    threshold = np.full((n, inner), np.inf)
-    leaf = np.zeros((n, leaves))
-    for t, (estimator,) in enumerate(model.estimators_):
-        tree = estimator.tree_
-
-        def walk(src: int, dst: int, depth: int, tree=tree, t=t) -> None:
-            if depth == DEPTH:
-                leaf[t, dst - inner] = round(model.learning_rate * float(tree.value[src][0][0]), 6)
-                return
-            if tree.children_left[src] == -1:  # a leaf above the bottom: pass through, always left
-                walk(src, 2 * dst + 1, depth + 1)
-                walk(src, 2 * dst + 2, depth + 1)
-                return
-            feature[t, dst] = tree.feature[src]
-            threshold[t, dst] = _short(tree.threshold[src])
-            walk(tree.children_left[src], 2 * dst + 1, depth + 1)
-            walk(tree.children_right[src], 2 * dst + 2, depth + 1)
-
-        walk(0, 0, 0)
+    feature, threshold, leaf = export(model, DEPTH)
     return Ensemble(float(model.init_.constant_[0][0]), feature, threshold, leaf)
 
 
@@ -103,8 +78,7 @@ class Model:
                 {
                     "base": e.base,
                     "feature": e.feature.tolist(),
-                    # Pass-through nodes have an infinite threshold; JSON has no infinity, so null.
-                    "threshold": [[None if np.isinf(v) else float(v) for v in row] for row in e.threshold],
+                    "threshold": thresholds_to_json(e.threshold),
                     "leaf": e.leaf.tolist(),
                 }
                 for e in self.ensembles
@@ -124,7 +98,7 @@ class Model:
             Ensemble(
                 float(e["base"]),
                 np.array(e["feature"], dtype=np.int64),
-                np.array([[np.inf if v is None else v for v in row] for row in e["threshold"]]),
+                thresholds_from_json(e["threshold"]),
                 np.array(e["leaf"], dtype=np.float64),
             )
             for e in doc["ensembles"]
