@@ -10,6 +10,7 @@ import pytest
 
 from storyline.enrich import STATIC_LEAD_SENTENCES, default_embedder, enrich, split_sentences
 from storyline.enrich.mentions import ages, dates, names, quantities
+from storyline.enrich.workers import CHUNK, TAIL_CHUNK, tasks
 from storyline.model import Article
 from storyline.store import Store
 
@@ -352,3 +353,16 @@ def test_without_sentence_vectors_only_the_lede_and_headline_are_embedded(embedd
     text = " ".join(f"Sentence number {n} of the long harbour report is here." for n in range(1, 11))
     enrich([Article(id="long", title="Harbour report", text=text)], embedder=counting, sentence_vectors=False)
     assert counting.texts == STATIC_LEAD_SENTENCES + 1
+
+
+def test_worker_tasks_cover_every_article_in_order_with_small_tasks_at_the_end() -> None:
+    articles = [Article(id=str(i), title=None, text="x") for i in range(270)]
+    found = tasks(articles, workers=2)
+    assert [a.id for task in found for a in task] == [a.id for a in articles]
+    sizes = [len(task) for task in found]
+    # Whole chunks while every worker has more than a chunk's worth left, then small tasks, so that
+    # the workers end together.
+    small = sizes.index(TAIL_CHUNK)
+    assert set(sizes[:small]) == {CHUNK}
+    assert all(size <= TAIL_CHUNK for size in sizes[small:])
+    assert sum(sizes[small:]) <= 2 * CHUNK

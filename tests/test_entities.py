@@ -24,6 +24,8 @@ from storyline.enrich.entities import (
     Mention,
     chunks,
     load_model,
+    may_hold_a_name,
+    name_regions,
     ner_quality,
 )
 
@@ -142,6 +144,58 @@ def test_batch_keeps_order_and_handles_empty_texts(extractor: EntityExtractor) -
     assert result[4] == extractor.extract(FR_TEXT, "fr")
     with pytest.raises(ValueError):
         extractor.extract_batch(texts, ["en"])
+
+
+STOP_WORDS = {"the", "he", "she", "it", "i", "us", "and", "was", "said", "so"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("He said it was over.", False),
+        ("The ferry left at 9:40 with 212 passengers.", False),  # numbers are not names
+        ("I think so, she said.", False),  # capitalised stop words
+        ("Officials in Ostreva said it was over.", True),
+        ("It was over, Revic said.", True),
+        ("US officials agreed.", True),  # an acronym, though "us" is a stop word
+        ("it rained on the iPhone launch.", True),  # a capital inside a word
+    ],
+)
+def test_a_sentence_may_hold_a_name_when_a_word_other_than_a_stop_word_is_capitalised(
+    sentence: str, expected: bool
+) -> None:
+    assert may_hold_a_name(sentence, STOP_WORDS) is expected
+
+
+def test_name_regions_are_runs_of_sentences_that_may_hold_a_name() -> None:
+    sentences = ["Revic left Rome.", "He was tired.", "It rained.", "Varga met him.", "Vienna was cold."]
+    text = " ".join(sentences)
+    spans, at = [], 0
+    for sentence in sentences:
+        spans.append((at, at + len(sentence)))
+        at += len(sentence) + 1
+    regions = name_regions(text, spans, STOP_WORDS)
+    assert [text[start:end] for start, end in regions] == [
+        "Revic left Rome.",
+        "Varga met him. Vienna was cold.",
+    ]
+
+
+def test_ner_on_name_bearing_sentences_keeps_exact_offsets(extractor: EntityExtractor) -> None:
+    text = (
+        "Anton Revic arrived in Rome on Monday. it rained all day and nobody came to the station. "
+        "He waited for an hour.\n\nIlse Varga met him in Vienna on Tuesday."
+    )
+    sentences = []
+    for part in ("Anton Revic arrived", "it rained", "He waited", "Ilse Varga met"):
+        start = text.index(part)
+        end = text.index(".", start) + 1
+        sentences.append((start, end))
+    trimmed = extractor.extract_batch([text], ["en"], [sentences])[0]
+    _assert_offsets(text, trimmed)
+    assert {"Anton Revic", "Rome", "Ilse Varga", "Vienna"} <= {m.text for m in trimmed}
+    # With no sentence list the model reads everything, and here finds nothing more.
+    assert _pairs(extractor.extract(text, "en")) == _pairs(trimmed)
 
 
 def test_undeclared_language_is_guessed(extractor: EntityExtractor) -> None:

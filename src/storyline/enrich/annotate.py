@@ -57,11 +57,14 @@ def annotate(
     extractor: ner.EntityExtractor | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> list[Article]:
-    """Fill ``mentions`` of the articles that have none (their ``sentences`` must be set); returns those."""
+    """Fill ``mentions`` of the articles that have none (their ``sentences`` must be set: NER reads only
+    those that may hold a name); returns those."""
     todo = [a for a in articles if not a.mentions]
     if todo:
         found = (extractor or default_extractor()).extract_batch(
-            [a.text for a in todo], [a.language for a in todo]
+            [a.text for a in todo],
+            [a.language for a in todo],
+            [[(s.start, s.end) for s in a.sentences] for a in todo],
         )
         for article, entities in zip(todo, found, strict=True):
             mentions = (
