@@ -8,14 +8,15 @@ vectors: event centres are drawn from the covariance of the event means of ECB+ 
 (article vectors as enrichment makes them), and each article deviates from its centre by the
 within-event covariance of the same sets. Isotropic random vectors would be the worst case of an HNSW
 graph (at a million of them it finds a fifth of the true neighbours) and no real corpus looks like them.
-The bulk load builds the HNSW index with all threads and caches it in .bench-cache; it is not timed as
-assignment. Then --queries further articles (half of known events, half of new ones) are assigned one
-at a time, as new articles arrive. Reported: p50/p99 latency of one assignment (ANN search, same-event
-score of the candidates, index insert), that rate in articles/s, the rate when as many newcomers
-are assigned in batches (StreamClusterer.assign_many, which batch clustering and ingest use), the
-share of a known event's stored articles found among the candidates (what the speed buys), and bytes
-held per indexed article (HNSW index + score profile + story label). Latency and rates depend on the
-machine and its load: record them on an idle machine only.
+The bulk load builds the HNSW index with all threads and caches it in .bench-cache; it is not timed
+as assignment. Then --queries further articles are assigned one at a time, as new articles arrive in
+publication order: half report events of the store's last week, half new events of its last day.
+Reported: p50/p99 latency of one assignment (ANN search, same-event score of the candidates, index
+insert), that rate in articles/s, the rate when as many newcomers are assigned in batches
+(StreamClusterer.assign_many, which batch clustering and ingest use), the share of a known event's
+stored articles found among the candidates (what the speed buys), and bytes held per indexed article
+(HNSW index + score profile + story label). Latency and rates depend on the machine and its load:
+record them on an idle machine only.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from storyline.store import Store
 DIM = 384
 SETS = ("ecbplus", "multinews")
 ARTICLES_PER_EVENT = 5
-DAYS = 3650
+DAYS = 3650  # the stored articles span ten years (fewer days below 18,250 articles)
+RECENT_DAYS = 7
 _CHUNK = 50_000
 
 
@@ -126,7 +128,8 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
     clusterer = StreamClusterer(DIM)
     loaded = load(clusterer, geometry, n, rng)
     per_article = clusterer.nbytes / len(clusterer)
-    events = newcomer_events(clusterer, queries, rng)
+    stored = clusterer.stories
+    events = newcomer_events(stored, queries, rng, 0)
     rows = clusterer.profiles.append(**synthetic(geometry, events, rng))
     found = recall(clusterer, rows, events)
     latencies = np.empty(queries)
@@ -134,7 +137,7 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
         t = time.perf_counter()
         clusterer.assign(int(row))
         latencies[q] = time.perf_counter() - t
-    events = newcomer_events(clusterer, queries, rng)
+    events = newcomer_events(stored, queries, rng, 1)
     rows = clusterer.profiles.append(**synthetic(geometry, events, rng))
     t = time.perf_counter()
     for start in range(0, queries, BATCH):
@@ -154,10 +157,15 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
     ]
 
 
-def newcomer_events(clusterer: StreamClusterer, n: int, rng: np.random.Generator) -> np.ndarray:
-    """The events of ``n`` new articles: half report a known event, half a new one."""
-    known = rng.integers(0, clusterer.stories, n)
-    fresh = clusterer.stories + np.arange(n)
+def newcomer_events(stored: int, n: int, rng: np.random.Generator, wave: int) -> np.ndarray:
+    """The events of ``n`` new articles (the ``wave``-th such group), arriving after the ``stored``
+    events as a stream does: half report an event of the store's last week, half a new event of its
+    last day."""
+    events = np.arange(stored)
+    latest = int(events.max() % DAYS)
+    recent = events[events % DAYS >= latest - RECENT_DAYS]
+    known = rng.choice(recent, n)
+    fresh = stored + (latest - stored) % DAYS + DAYS * (wave * n + np.arange(n))  # day = latest
     return np.where(rng.random(n) < 0.5, known, fresh)
 
 
