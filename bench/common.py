@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.ingest.records import article_from_record
 from storyline.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +30,10 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def dev_events(name: str) -> tuple[list[Article], dict[str, str]]:
     """The articles of an event-clustering dev set (``ecbplus``, ``multinews``), read as ingest reads
     JSONL records, and the gold event of each article id."""
+    # Imported here, not at the top: a bench that spawns workers has its module re-imported by each of
+    # them, and storyline.ingest (trafilatura, dateparser, language models) would be start-up they pay.
+    from storyline.ingest.records import article_from_record
+
     folder = DATA / name
     gold = {g["id"]: g["event"] for g in read_jsonl(folder / "gold.dev.jsonl")}
     articles = [

@@ -41,7 +41,6 @@ from storyline.enrich.quotes import find_quotes
 from storyline.enrich.static import static_embedder
 from storyline.enrich.times import resolve_times
 from storyline.enrich.workers import enrich_chunks
-from storyline.ingest.records import article_from_record
 from storyline.model import Article
 from storyline.store import Store
 
@@ -50,6 +49,8 @@ WORDS = 600
 
 def articles(n: int) -> list[Article]:
     """Ingested as `storyline` would (the headline is the first line), then cut to ``WORDS`` words."""
+    from storyline.ingest.records import article_from_record  # not at the top: see common.dev_events
+
     found = []
     for i, row in enumerate(read_jsonl(DATA / "multinews" / "articles.dev.jsonl")):
         words = row["text"].split()

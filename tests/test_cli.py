@@ -20,6 +20,8 @@ import csv
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -642,6 +644,13 @@ def test_bad_usage_exits_2_from_the_console_script(run_cli: RunCli) -> None:
     result = run_cli("stories", "--no-such-option")
     assert result.exit_code == 2, result.explain()
     assert "--no-such-option" in result.stderr
+
+
+def test_the_console_script_entry_point_imports_nothing_of_the_pipeline() -> None:
+    # Spawned enrichment workers re-import the console script: they must not load the pipeline with it.
+    code = "import sys, storyline.console; print(sorted(m for m in sys.modules if m.startswith('storyline')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['storyline', 'storyline.console']"
 
 
 @pytest.mark.parametrize("command", ["cluster", "similarity", "summarize", "compare"])

@@ -6,9 +6,12 @@ English and French get full statistical NER from the spaCy pipelines shipped as 
 Only the ``ner`` component is loaded. In both pipelines ``ner`` embeds its own tok2vec (it does not
 listen to the shared ``tok2vec`` component, which feeds only tagger/parser), so the shared one is dropped
 too when nothing in the kept pipeline listens to it: the entities are the same and the run is ~40% faster.
-The parser is left out as well, so sentence boundaries do not constrain entities. Two savings keep
-NER within the enrichment budget (``bench/enrich.py`` measures both):
+The parser is left out as well, so sentence boundaries do not constrain entities. Three savings keep
+NER within the enrichment budget (``bench/enrich.py`` measures the last two):
 
+- spaCy is pinned to 3.8.7: the wheels of 3.8.8 to 3.8.18 take and release the GIL on every state lookup
+  of NER's transition loop (``perf``: ``PyGILState_Ensure`` under ``StateC::B_``), which doubles its
+  time (~38 against ~19 core-ms per 600-word article here) for the same entities.
 - thinc's matrix products run on numpy's BLAS instead of its bundled BLIS, whose kernels are ~3x slower
   on the AVX-512 CPUs we measured; the entities are the same.
 - Given the text's sentences, the model reads only the runs of sentences that may hold a name (a

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import re
 import zlib
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: its package pulls in its async storage layers (~0.3 s), which
+# every process importing storyline.ingest would pay, spawned enrichment workers included.
 
 NUM_PERM = 128
 SCHEME = "affine32"  # stored signatures must be rebuilt with the scheme that made them
@@ -26,6 +32,8 @@ def signature(text: str) -> MinHash | None:
     words = _WORD.findall(text.casefold())
     if len(words) < MIN_WORDS:
         return None
+    from datasketch import MinHash
+
     shingles = {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
     minhash.update_batch(list(shingles))
@@ -37,6 +45,8 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME)
 
 
@@ -44,6 +54,8 @@ class NearDuplicateIndex:
     """Originals by signature; :meth:`find` returns the closest one above the threshold."""
 
     def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
         self._signatures: dict[str, MinHash] = {}
 
