@@ -94,6 +94,22 @@ class _Budget:
         return not self.exhausted
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where bytes being read came from: what a reject cites (``origin``), the file name they had, their
+    manifest row, how deep in archives they sit, and the budget of the outermost archive."""
+
+    origin: str
+    name: str
+    meta: dict[str, str]
+    depth: int
+    budget: _Budget
+
+    def inside(self, origin: str, name: str, meta: dict[str, str]) -> _Source:
+        """A member of this archive, or the content of this compressed file."""
+        return _Source(origin, name, meta, self.depth + 1, self.budget)
+
+
 def record_from_json(obj: object, origin: str, fallback_id: str) -> Record:
     try:
         return Record(origin, article=article_from_record(obj, origin, fallback_id))
@@ -307,10 +323,10 @@ class Reader:
             if kind:
                 # Containers are streamed from disk; the limits apply to each member or record.
                 fh.seek(0)
-                budget = _Budget(self.max_archive_bytes)
-                yield from self._read_container(
-                    fh, kind, origin, path.name, self._manifest_row(path), 0, budget
+                source = _Source(
+                    origin, path.name, self._manifest_row(path), 0, _Budget(self.max_archive_bytes)
                 )
+                yield from self._read_container(fh, kind, source)
                 return
         if len(data) > self.max_bytes:  # the file grew while we looked
             yield Record(origin, reason=_over("file", None, self.max_bytes, "--max-bytes"))
@@ -332,43 +348,27 @@ class Reader:
             return
         try:
             yield from _at_least_one(
-                self._read_blob(data, origin, "", {}, 0, _Budget(self.max_archive_bytes), "stdin"),
+                self._read_blob(data, _Source(origin, "", {}, 0, _Budget(self.max_archive_bytes)), "stdin"),
                 origin,
                 "no records found on stdin",
             )
         except Exception as exc:
             yield Record(origin, reason=f"reading failed: {type(exc).__name__}: {exc}")
 
-    def _read_blob(
-        self,
-        data: bytes,
-        origin: str,
-        name: str,
-        meta: dict[str, str],
-        depth: int,
-        budget: _Budget,
-        default_id: str | None = None,
-    ) -> Iterator[Record]:
+    def _read_blob(self, data: bytes, source: _Source, default_id: str | None = None) -> Iterator[Record]:
         """Bytes already in memory (an archive member, stdin, a decompressed file), sniffed by content."""
         kind = container_kind(data[:1024])
         if kind:
-            yield from self._read_container(io.BytesIO(data), kind, origin, name, meta, depth, budget)
+            yield from self._read_container(io.BytesIO(data), kind, source)
             return
+        name = source.name
         path = PurePosixPath(name or "stdin")
         ext = path.suffix.lower() if name else ""
-        yield from self._read_bytes(data, origin, default_id or file_id(path), meta, ext)
+        yield from self._read_bytes(data, source.origin, default_id or file_id(path), source.meta, ext)
 
-    def _read_container(
-        self,
-        fh: IO[bytes],
-        kind: str,
-        origin: str,
-        name: str,
-        meta: dict[str, str],
-        depth: int,
-        budget: _Budget,
-    ) -> Iterator[Record]:
-        if depth > MAX_NESTING:
+    def _read_container(self, fh: IO[bytes], kind: str, source: _Source) -> Iterator[Record]:
+        origin, name = source.origin, source.name
+        if source.depth > MAX_NESTING:
             yield Record(origin, reason=f"archives nested more than {MAX_NESTING} deep; not read")
             return
         ext = PurePosixPath(name).suffix.lower()
@@ -386,7 +386,7 @@ class Reader:
                 yield from self._read_warc(stream, origin, name)
                 return
             else:
-                yield from self._read_compressed(fh, kind, origin, name, meta, depth, budget)
+                yield from self._read_compressed(fh, kind, source)
                 return
         if kind == "warc":
             yield from self._read_warc(fh, origin, name)
@@ -402,20 +402,12 @@ class Reader:
             yield Record(origin, reason=str(exc))
             return
         yield from _at_least_one(
-            self._read_archive(listing, origin, depth, budget), origin, "archive holds no article files"
+            self._read_archive(listing, source), origin, "archive holds no article files"
         )
 
-    def _read_compressed(
-        self,
-        fh: IO[bytes],
-        kind: str,
-        origin: str,
-        name: str,
-        meta: dict[str, str],
-        depth: int,
-        budget: _Budget,
-    ) -> Iterator[Record]:
+    def _read_compressed(self, fh: IO[bytes], kind: str, source: _Source) -> Iterator[Record]:
         """One compressed file (``articles.jsonl.gz``): decompressed in memory, bounded."""
+        origin = source.origin
         try:
             data = read_limited(decompressor(kind, fh), self.max_bytes)
         except Exception as exc:
@@ -424,10 +416,10 @@ class Reader:
         if len(data) > self.max_bytes:
             yield Record(origin, reason=_over("decompressed file", None, self.max_bytes, "--max-bytes"))
             return
-        if not budget.take(len(data)):
+        if not source.budget.take(len(data)):
             yield Record(origin, reason=self._archive_too_big())
             return
-        yield from self._read_blob(data, origin, _strip_compression(name), meta, depth + 1, budget)
+        yield from self._read_blob(data, source.inside(origin, _strip_compression(source.name), source.meta))
 
     def _archive_too_big(self) -> str:
         return (
@@ -435,7 +427,8 @@ class Reader:
             "(a zip bomb, or raise the limit with --max-bytes)"
         )
 
-    def _read_archive(self, listing: Listing, origin: str, depth: int, budget: _Budget) -> Iterator[Record]:
+    def _read_archive(self, listing: Listing, source: _Source) -> Iterator[Record]:
+        origin, budget = source.origin, source.budget
         if listing.document:
             yield Record(origin, reason=f"{listing.document}, not an archive of articles; not supported")
             return
@@ -470,7 +463,7 @@ class Reader:
                 continue
             meta = manifests.get(str(path.parent), {}).get(path.name, {})
             yield from _at_least_one(
-                self._read_blob(data, where, member.name, meta, depth + 1, budget),
+                self._read_blob(data, source.inside(where, member.name, meta)),
                 where,
                 "no records found in the archive member",
             )
