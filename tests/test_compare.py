@@ -68,6 +68,48 @@ def test_a_lower_bound_is_compatible_with_a_higher_count(embedder) -> None:
     assert compare([early, later]).block["conflicts"] == []
 
 
+def _conflicts(embedder, *texts: str) -> list[dict[str, Any]]:
+    articles = [
+        article(f"source-{i}", f"Outlet {i}", "2031-06-16", "Vote in Tarrow", text)
+        for i, text in enumerate(texts)
+    ]
+    enrich(articles, embedder=embedder)
+    return compare(articles).block["conflicts"]
+
+
+def test_a_scheduled_event_dated_on_two_different_days_is_a_date_conflict(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "The Greens won nine seats in the June 4 election to the Tarrow council, results showed on Monday.",
+        "Mayor Edda Lind conceded after the council election on Saturday, June 14, cost her party "
+        "its majority.",
+    )
+    assert [(c["type"], c["about"]) for c in found] == [("date", "date of the election")]
+    assert {c["value"] for c in found[0]["claims"]} == {"June 4", "Saturday, June 14"}
+
+
+def test_an_earlier_event_of_the_same_kind_is_not_a_date_conflict(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "Mayor Edda Lind conceded after the council election on Saturday, June 14.",
+        "Turnout was the lowest since the last election on May 2, 2027, officials said.",
+    )
+    assert found == []
+
+
+def test_a_place_in_the_same_slot_conflicts_even_beside_other_names(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "Pilot Aron Vell, 52, landed the damaged plane at an airfield in Kessby late on Friday, "
+        "said the airline's spokeswoman, Nina Holt.",
+        "Pilot Aron Vell, 52, landed the damaged plane at an airfield in the town of Marrow on Friday "
+        "evening, his wife Ilse told reporters.",
+    )
+    places = [c for c in found if c["type"] == "place"]
+    assert len(places) == 1
+    assert {c["value"] for c in places[0]["claims"]} == {"Kessby", "Marrow"}
+
+
 def test_timeline_dates_events_from_the_article_date(ferry_block: dict[str, Any]) -> None:
     dated = {(e["date"], e["citations"][0]["article_id"]) for e in ferry_block["timeline"]}
     # "on Sunday evening" (the capsizing, told by both) is the Sunday before the 2031-05-12 articles.

@@ -2,13 +2,16 @@
 
 Two kinds of slot:
 - *story slots*, one value per story whatever sentence states it: a person's age, the event's toll
-  (dead, injured, missing), who holds a titled role ("Finance Minister Petra Havel"). Each independent
-  article that states exactly one value takes part.
+  (dead, injured, missing), who holds a titled role ("Finance Minister Petra Havel"), the day of a
+  scheduled event ("the June 4 election", "the vote on Sunday"). Each independent article that states
+  exactly one value takes part.
 - *statement slots*: a number, date or name inside one statement that two sources both make
   (close sentence vectors). Dates are the enrichment's resolved times (storyline.enrich.times), so
   "on Sunday" and "January 11" compare as days; a name slot is a name each sentence has that the other
   article never uses, after the same words; its type comes from the name (organisation heads), the
-  words before it (place and person cues) and the entity labels of the article's mentions.
+  words before it (place and person cues) and the entity labels of the article's mentions. A place is
+  one slot when the same words lead to it ("a police station in Sellendorf", "a police station in the
+  town of Varnholt") even where the sentences differ in other names too.
 
 Values are compatible when one is approximate and close to the other ("about 2,000" vs "2,100"),
 when one is a rounding of the other ("61.4 percent" vs "61 percent"), when a date is less precise
@@ -54,6 +57,25 @@ _ORG_HEAD = re.compile(
     re.I,
 )
 _LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
+# A place named after these words, with the words before them, is where something is ("a police station
+# in" X): the place slot of the statement.
+_PLACE_SLOT = re.compile(
+    r"(?P<head>[\w'’-]+)\s+(?:in|at|near|outside)\s+"
+    r"(?:the\s+(?:town|city|village|region|province|district|port)\s+of\s+)?$",
+    re.I,
+)
+# Events a story dates once ("the June 4 election", "the vote on Sunday"): a different day in another
+# source contradicts it.
+_EVENTS = "elections?|votes?|referend(?:um|a)|ballots?|polls?|summits?|hearings?|trials?|strikes?|walkouts?"
+_EVENT_BEFORE_DATE = re.compile(
+    rf"\b(?P<event>{_EVENTS})\s+(?:(?:was|were|is|are|will\s+be)\s+)?(?:held\s+)?on\s+$", re.I
+)
+_EVENT_AFTER_DATE = re.compile(rf"^\s+(?:[a-z]+\s+)?(?P<event>{_EVENTS})\b", re.I)
+# ... unless the sentence speaks of another one of its kind ("the last election, on May 2").
+_OTHER_EVENT = re.compile(
+    r"\b(?:last|previous|next|upcoming|earlier|prior|former|first|second|another|other)\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w%])")
 _APPROX_BEFORE = re.compile(r"\b(?:about|around|some|roughly|nearly|almost|approximately|close to)\s+$", re.I)
 
@@ -131,9 +153,27 @@ def _role_holders(article: Article, sentence: str) -> Iterator[tuple[str, Holder
         yield role, Holder(first, parts[-1].lower(), words), m.group(0)
 
 
+def _event_dates(sentence: str, times: list[TimeMention]) -> Iterator[tuple[str, TimeMention]]:
+    """(event, day) for each day the sentence gives a scheduled event: "the June 4 election", "the vote
+    on Saturday, June 14". Times are the sentence's, with offsets into it."""
+    for t in times:
+        if t.precision != "day":
+            continue
+        before, after = sentence[: t.start], sentence[t.end :]
+        found = _EVENT_BEFORE_DATE.search(before)
+        event_start = found.start() if found else -1
+        if not found and re.search(r"\bthe\s+$", before, re.I):
+            found = _EVENT_AFTER_DATE.match(after)
+            event_start = t.start
+        if found and not _OTHER_EVENT.search(sentence[:event_start]):
+            yield found.group("event").lower().rstrip("s"), _comparable(t)
+
+
 def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any, str, str]]:
     """(slot, comparable value, value as written, quote) for each story-slot statement of the article."""
-    for sentence in article.sentences:
+    for sentence, times in zip(article.sentences, _sentence_times(article), strict=True):
+        for event, day in _event_dates(sentence.text, _shift(times, sentence.start)):
+            yield ("date", f"date of the {event}"), day, day.text, sentence.text
         for role, holder, text in _role_holders(article, sentence.text):
             yield ("person", f"name of the {role}"), holder, text, sentence.text
         for age in ages(sentence.text):
@@ -147,6 +187,8 @@ def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any,
 def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, Holder):
         return a.same_as(b)
+    if isinstance(a, TimeMention):
+        return compatible(a, b)
     return compatible_numbers(a, b) if isinstance(a, Quantity) else a == b
 
 
@@ -293,7 +335,7 @@ def _name_conflicts(a: Article, sa: str, b: Article, sb: str) -> list[Hit]:
     only_a = {n for n in names(sa) if n not in all_b and not any(_subsumes(n, o) for o in all_b)}
     only_b = {n for n in names(sb) if n not in all_a and not any(_subsumes(n, o) for o in all_a)}
     if len(only_a) != 1 or len(only_b) != 1:
-        return []
+        return _place_slot_conflicts(sa, only_a, sb, only_b)
     x, y = next(iter(only_a)), next(iter(only_b))
     # The differing names must hold the same slot: the same words come before both.
     before_a, before_b = _context(sa, x).lower().split(), _context(sb, y).lower().split()
@@ -305,6 +347,25 @@ def _name_conflicts(a: Article, sa: str, b: Article, sb: str) -> list[Hit]:
         return []  # a different first name too: more likely a different person than a misspelling
     about = {"place": "name of place", "organisation": "name of organisation"}.get(kind, "name")
     return [(kind, about, _as_written(sa, x), _as_written(sb, y))]
+
+
+def _place_slot(sentence: str, name: str) -> str | None:
+    found = _PLACE_SLOT.search(_context(sentence, name))
+    return found.group("head").lower() if found else None
+
+
+def _place_slot_conflicts(sa: str, only_a: set[str], sb: str, only_b: set[str]) -> list[Hit]:
+    """Where each sentence has other names of its own too: one place on each side in the same slot."""
+    pairs = [
+        (x, y)
+        for x in only_a
+        for y in only_b
+        if (slot := _place_slot(sa, x)) is not None and slot == _place_slot(sb, y)
+    ]
+    if len(pairs) != 1:
+        return []
+    x, y = pairs[0]
+    return [("place", "name of place", _as_written(sa, x), _as_written(sb, y))]
 
 
 def _as_written(sentence: str, name: str) -> str:
