@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from fictional import article, pick
-from storyline.compare import compare
+from storyline.compare import Comparison, compare
+from storyline.compare.align import Claim
 from storyline.enrich import enrich
-from storyline.model import Article
+from storyline.model import Article, Sentence
 from storyline.summarize import summarize
 from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
@@ -156,3 +158,42 @@ def test_a_compressed_summary_sentence_still_cites_its_full_source_sentence(embe
         for citation in sentence["citations"]:
             assert citation["quote"] in texts[citation["article_id"]], "citations stay exact quotes"
     assert sum(len(s["text"].split()) for s in summary) <= 60, "the budget counts compressed words"
+
+
+def _with_vectors(id_: str, sentences: list[str], vectors: list[list[float]]) -> Article:
+    """An article whose sentences carry the given (unit) vectors, as enrichment would set them."""
+    text, spans = "", []
+    for sentence in sentences:
+        start = len(text) + (1 if text else 0)
+        text = f"{text} {sentence}" if text else sentence
+        spans.append(Sentence(start, start + len(sentence), sentence))
+    vectors_ = np.array(vectors, dtype=np.float32)
+    vectors_ /= np.linalg.norm(vectors_, axis=1, keepdims=True)
+    return Article(id=id_, text=text, sentences=spans, sentence_vectors=vectors_)
+
+
+def test_another_sources_sentence_of_a_shared_fact_is_kept_unless_it_repeats_one_chosen() -> None:
+    herald = _with_vectors(
+        "herald",
+        [
+            "The Varnhal river bridge closed on Thursday after engineers found cracks.",
+            "Engineers found cracks in two piers of the Varnhal river bridge on Thursday.",
+        ],
+        [[1, 0, 0], [0, 0, 1]],
+    )
+    post = _with_vectors(
+        "post",
+        [
+            "The Varnhal bridge shut on Thursday, cutting the town's only crossing for 9,000 cars a day.",
+            "Engineers found cracks in two piers of the Varnhal river bridge on Thursday, the post said.",
+        ],
+        # A cosine of 0.64 to the herald's opening: the same fact, with details the herald lacks;
+        # and the herald's second sentence again, nearly word for word.
+        [[0.64, 0.77, 0], [0, 0.05, 1]],
+    )
+    claims = [Claim([(0, 0), (1, 0)]), Claim([(0, 1), (1, 1)])]
+    centrality = [np.ones(2), np.ones(2)]
+    comparison = Comparison([herald, post], claims, centrality, [0, 1], {})
+    texts = [s["text"] for s in summarize(comparison, max_words=200)]
+    assert herald.sentences[0].text in texts and post.sentences[0].text in texts, "both sources' details"
+    assert len(texts) == 3, "a near repeat of a chosen sentence is left out"

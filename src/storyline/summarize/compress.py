@@ -8,7 +8,10 @@ states everything the compressed sentence says.
 
 Measured by `bench/summarize.py` on the tuning half of Multi-News dev (ROUGE-1 at 250 words): datelines
 +0.03, asides +0.10. Dropping a leading connective ("However, ") cost 0.03 and is not done; dropping
-a trailing attribution gained 0.05 but would state as fact what a source only reports.
+a trailing attribution gained 0.05 but would state as fact what a source only reports. Measured again
+later as the mean over budgets of 230-270 words (single budgets scatter by ±0.2): dropping trailing
+attributions (", police said.", ", according to the court.") cost 0.03, leading openers ("According
+to the court, ", "However, ", "But ") 0.01, both 0.05; the words they free buy no better sentences.
 """
 
 from __future__ import annotations
