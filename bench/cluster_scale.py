@@ -12,20 +12,24 @@ The bulk load builds the HNSW index with all threads and caches it in .bench-cac
 as assignment. Then --queries further articles are assigned one at a time, as new articles arrive in
 publication order: half report events of the store's last week, half new events of its last day.
 Reported: p50/p99 latency of one assignment (ANN search, same-event score of the candidates, index
-insert), that rate in articles/s, the rate when as many newcomers are assigned in batches
-(StreamClusterer.assign_many, which batch clustering and ingest use), the share of a known event's
-stored articles found among the candidates (what the speed buys), and bytes held per indexed article
-(HNSW index + score profile + story label). Latency and rates depend on the machine and its load:
-record them on an idle machine only.
+insert; one thread but usearch's search), that rate in articles/s, the rate when as many newcomers are
+assigned in batches (StreamClusterer.assign_many, which batch clustering and ingest use; it uses every
+core: usearch searches and indexes on all of them, and a batch's pairs are scored one part per core
+while the batch is indexed) with the CPU time of all its threads per article, the share of a known
+event's stored articles found among the candidates (what the speed buys), and bytes held per indexed
+article (HNSW index + score profile + story label). Latency and rates depend on the machine and its
+load: record them on an idle machine only; the CPU time per article depends on load far less.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import zlib
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from common import CACHE, dev_events, markdown_table, record
 from storyline.cluster.index import CONNECTIVITY, EXPANSION_ADD, PERIOD_DAYS
@@ -130,7 +134,7 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
     per_article = clusterer.nbytes / len(clusterer)
     stored = clusterer.stories
     events = newcomer_events(stored, queries, rng, 0)
-    rows = clusterer.profiles.append(**synthetic(geometry, events, rng))
+    rows = newcomers(clusterer, geometry, events, rng)
     found = recall(clusterer, rows, events)
     latencies = np.empty(queries)
     for q, row in enumerate(rows):
@@ -138,11 +142,11 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
         clusterer.assign(int(row))
         latencies[q] = time.perf_counter() - t
     events = newcomer_events(stored, queries, rng, 1)
-    rows = clusterer.profiles.append(**synthetic(geometry, events, rng))
-    t = time.perf_counter()
+    rows = newcomers(clusterer, geometry, events, rng)
+    t, cpu = time.perf_counter(), time.process_time()
     for start in range(0, queries, BATCH):
         clusterer.assign_many(rows[start : start + BATCH])
-    batched = queries / (time.perf_counter() - t)
+    batched, cpu = queries / (time.perf_counter() - t), (time.process_time() - cpu) / queries
     p50, p99 = np.percentile(latencies, [50, 99]) * 1000
     return [
         n,
@@ -152,9 +156,20 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
         round(p99, 2),
         round(1 / latencies.mean()),
         round(batched),
+        round(cpu * 1000, 2),
         f"{found:.1%}",
         round(per_article),
     ]
+
+
+def newcomers(
+    clusterer: StreamClusterer, geometry: Geometry, events: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Append the profile rows of new articles; returns their row numbers. Made on one BLAS thread:
+    OpenBLAS's idle threads spin for a while after a product and would take the cores of the timed
+    assignments that follow (the same vectors as on all threads)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return clusterer.profiles.append(**synthetic(geometry, events, rng))
 
 
 def newcomer_events(stored: int, n: int, rng: np.random.Generator, wave: int) -> np.ndarray:
@@ -162,7 +177,8 @@ def newcomer_events(stored: int, n: int, rng: np.random.Generator, wave: int) ->
     events as a stream does: half report an event of the store's last week, half a new event of its
     last day."""
     events = np.arange(stored)
-    latest = int(events.max() % DAYS)
+    # The store's last publication day (event numbers wrap around the DAYS span, so not the last event's).
+    latest = int((events % DAYS).max())
     recent = events[events % DAYS >= latest - RECENT_DAYS]
     known = rng.choice(recent, n)
     fresh = stored + (latest - stored) % DAYS + DAYS * (wave * n + np.arange(n))  # day = latest
@@ -201,7 +217,8 @@ def main() -> None:
         "p50 ms",
         "p99 ms",
         "articles/s (one at a time)",
-        f"articles/s (batches of {BATCH})",
+        f"articles/s (batches of {BATCH}, {os.cpu_count()} cores)",
+        "CPU ms per article in batches (all threads)",
         "same-event articles among candidates",
         "bytes per indexed article",
     ]

@@ -68,3 +68,17 @@ def test_saved_and_loaded_it_answers_the_same(tmp_path: Path) -> None:
     assert len(again) == len(index) == 30
     for q in (0, 11, 29):
         assert again.search(data[q], 4, days[q]).tolist() == index.search(data[q], 4, days[q]).tolist()
+
+
+def test_the_candidate_table_is_nearest_first_and_padded_where_fewer_are_found() -> None:
+    data = vectors(3, seed=6)
+    index = VectorIndex(DIM)
+    index.add(np.arange(3), data, np.array([100.0, 101.0, 102.0]))
+    queries = np.stack([near(data[1], seed=7, scale=0.01), data[0]])
+    # The first query is dated near the three; the second long after, with nothing within the horizon.
+    table = index.nearest(queries, 5, np.array([101.0, 101.0 + 4 * PERIOD_DAYS]))
+    assert table.shape == (2, 5)
+    assert table[0, 0] == 1
+    assert sorted(table[0, :3].tolist()) == [0, 1, 2]
+    assert table[0, 3:].tolist() == [-1, -1]
+    assert table[1].tolist() == [-1] * 5

@@ -40,7 +40,8 @@ def scored_pairs(clusterer: StreamClusterer) -> Pairs:
     if n <= DENSE_LIMIT:
         i, j = np.triu_indices(n, 1)
     else:
-        found = clusterer.index.search_many(p.vectors[:n], CANDIDATES)
+        # Within each article's horizon only: pairs further apart in time score nothing.
+        found = clusterer.index.search_many(p.vectors[:n], CANDIDATES, p.published[:n])
         left = np.concatenate([np.full(len(f), r) for r, f in enumerate(found)])
         right = np.concatenate(found)
         # A neighbour found from either side is one pair.

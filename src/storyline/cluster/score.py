@@ -308,10 +308,17 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
-def meet(p: Profiles, i: np.ndarray, j: np.ndarray) -> None:
+def vector_cosines(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The vector cosine of each pair (``i[k]``, ``j[k]``) of profile rows: computed once by a caller
+    that both meets and scores the same pairs."""
+    return _cosine(p.vectors[i], p.vectors[j])
+
+
+def meet(p: Profiles, i: np.ndarray, j: np.ndarray, cosine: np.ndarray | None = None) -> None:
     """Rows ``i[k]`` and ``j[k]`` met (as candidates, or in the batch graph): keep each side's highest
-    vector cosine. Run before scoring those pairs, so that a pair counts towards its own sides."""
-    cosine = _cosine(p.vectors[i], p.vectors[j])
+    vector cosine (``cosine``, their :func:`vector_cosines` when the caller has them). Run before scoring
+    those pairs, so that a pair counts towards its own sides."""
+    cosine = vector_cosines(p, i, j) if cosine is None else cosine
     np.fmax.at(p.nearest, i, cosine)
     np.fmax.at(p.nearest, j, cosine)
 
@@ -360,8 +367,11 @@ def _lexical(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.
     return np.divide(dot, denom, out=np.zeros(len(i), dtype=np.float32), where=denom > 0)
 
 
-def features(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """One row of :data:`FEATURES` per pair (``i[k]``, ``j[k]``) of profile rows."""
+def features(
+    p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray, cosine: np.ndarray | None = None
+) -> np.ndarray:
+    """One row of :data:`FEATURES` per pair (``i[k]``, ``j[k]``) of profile rows (``cosine``: their
+    :func:`vector_cosines`, when the caller has them)."""
     out = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
     for s in range(0, len(i), _PAIR_CHUNK):
         a, b = i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK]
@@ -369,14 +379,14 @@ def features(p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray) -> np.
         headline, _, _ = _by_rarity(p.keys["title"][a], p.keys["title"][b], lexicon)
         entities = [np.hstack([p.keys[k][rows] for k in ENTITY_KINDS]) for rows in (a, b)]
         _, named, rarest = _by_rarity(*entities, lexicon)
-        cosine = _cosine(p.vectors[a], p.vectors[b])
+        chunk = _cosine(p.vectors[a], p.vectors[b]) if cosine is None else cosine[s : s + _PAIR_CHUNK]
         # A row never met (loaded without its neighbours) reads as if this pair were its nearest.
-        near_a, near_b = np.fmax(p.nearest[a], cosine), np.fmax(p.nearest[b], cosine)
+        near_a, near_b = np.fmax(p.nearest[a], chunk), np.fmax(p.nearest[b], chunk)
         out[s : s + len(a)] = np.column_stack(
             [
-                cosine,
-                cosine - np.maximum(near_a, near_b),
-                cosine - np.minimum(near_a, near_b),
+                chunk,
+                chunk - np.maximum(near_a, near_b),
+                chunk - np.minimum(near_a, near_b),
                 _lexical(p, lexicon, a, b),
                 headline,
                 keys["people"][0],
@@ -405,14 +415,20 @@ def fade(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def pair_scores(
-    p: Profiles, lexicon: Lexicon, i: np.ndarray, j: np.ndarray, model: Trees | None = None
+    p: Profiles,
+    lexicon: Lexicon,
+    i: np.ndarray,
+    j: np.ndarray,
+    model: Trees | None = None,
+    cosine: np.ndarray | None = None,
 ) -> np.ndarray:
     """Same-event score of each pair: the model's probability (the shipped one unless given), faded by
-    the publication-date gap."""
+    the publication-date gap (``cosine``: the pairs' :func:`vector_cosines`, when the caller has them)."""
     scores = fade(p, i, j).astype(np.float32)
     # Pairs published too far apart score nothing whatever their features: only the others are scored.
     live = np.flatnonzero(scores > 0)
     if len(live):
         model = model or shipped()
-        scores[live] *= model.probability(features(p, lexicon, i[live], j[live]))
+        given = None if cosine is None else cosine[live]
+        scores[live] *= model.probability(features(p, lexicon, i[live], j[live], given))
     return scores

@@ -8,12 +8,16 @@ old story does not swallow a new event of the same kind.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from storyline.cluster.index import VectorIndex
-from storyline.cluster.score import Lexicon, Profiles, meet, pair_scores, word_counts
+from storyline.cluster.score import Lexicon, Profiles, meet, pair_scores, vector_cosines, word_counts
 from storyline.cluster.trees import Trees
 from storyline.model import Article
 
@@ -26,6 +30,7 @@ THRESHOLD = 0.4
 CANDIDATES = 16
 # Articles assigned together by add_all: one index search and one scoring step per batch.
 BATCH = 256
+_CORES = os.cpu_count() or 1
 
 
 class StreamClusterer:
@@ -97,40 +102,55 @@ class StreamClusterer:
         """Decide the stories of consecutive profile rows, in order, as :meth:`assign` would one by one:
         each row's candidates are the nearest among the indexed rows and the earlier rows of the batch
         (which one by one would have been indexed before it)."""
-        vectors = self.profiles.vectors[rows]
-        found = self.index.search_many(vectors, self.candidates, self.profiles.published[rows])
-        unit = _unit(vectors)
-        # One (batch × pool) table: each row's indexed neighbours (padded with -1), then the batch rows.
-        indexed = np.full((len(rows), self.candidates), -1, dtype=np.int64)
-        for b, keys in enumerate(found):
-            indexed[b, : len(keys)] = keys
-        pool = np.hstack([indexed, np.broadcast_to(rows, (len(rows), len(rows)))])
-        near = _unit(self.profiles.vectors[np.maximum(indexed, 0)])
-        cosines = np.hstack([np.einsum("bkd,bd->bk", near, unit), unit @ unit.T])
-        cosines[:, : self.candidates][indexed < 0] = -np.inf
-        cosines[:, self.candidates :][np.triu_indices(len(rows))] = -np.inf  # only earlier batch rows
-        order = np.argsort(-cosines, axis=1, kind="stable")[:, : self.candidates]
-        best = np.take_along_axis(cosines, order, axis=1) > -np.inf
-        candidates = [p[o[k]] for p, o, k in zip(pool, order, best, strict=True)]
-        left = np.concatenate([np.full(len(c), r) for r, c in zip(rows, candidates, strict=True)])
-        meet(self.profiles, left, np.concatenate(candidates))
-        scores = pair_scores(self.profiles, self.lexicon, left, np.concatenate(candidates), self.model)
-        self._reserve(int(rows[-1]) + 1)
-        labels = np.empty(len(rows), dtype=np.int32)
-        offset = 0
-        for b, (row, cands) in enumerate(zip(rows, candidates, strict=True)):
-            label = self._decide(cands, scores[offset : offset + len(cands)])
-            offset += len(cands)
-            self.labels[row] = labels[b] = label
-        self.index.add(rows, vectors, self.profiles.published[rows])
+        n, k = len(rows), self.candidates
+        vectors, days = self.profiles.vectors[rows], self.profiles.published[rows]
+        indexed = self.index.nearest(vectors, k, days)
+        # Indexing the batch needs only its vectors: usearch's threads do it while the batch is scored,
+        # its pairs split over the cores (numpy lets go of the interpreter lock in its loops).
+        with ThreadPoolExecutor(max_workers=1 + _CORES) as threads:
+            adding = threads.submit(self.index.add, rows, vectors, days)
+            # One (batch × pool) table: each row's indexed neighbours (padded with -1), then the batch rows.
+            unit = _unit(vectors)
+            pool = np.hstack([indexed, np.broadcast_to(rows, (n, n))])
+            near = _unit(self.profiles.vectors[np.maximum(indexed, 0)])
+            # On one BLAS thread: OpenBLAS's other threads spin for a while after each product, taking
+            # the cores that indexing and scoring need (40 % more CPU per article, bench/cluster_scale.py).
+            with _blas().limit(limits=1, user_api="blas"):
+                batch = unit @ unit.T
+            cosines = np.hstack([np.einsum("bkd,bd->bk", near, unit), batch])
+            cosines[:, :k][indexed < 0] = -np.inf
+            cosines[:, k:][np.triu_indices(n)] = -np.inf  # only earlier batch rows
+            order = np.argsort(-cosines, axis=1, kind="stable")[:, :k]
+            found = np.take_along_axis(cosines, order, axis=1) > -np.inf
+            candidates = np.take_along_axis(pool, order, axis=1)
+            # Row-major: each row's candidates together, nearest first.
+            left, right = np.repeat(rows, found.sum(axis=1)), candidates[found]
+            cosine = vector_cosines(self.profiles, left, right)
+            meet(self.profiles, left, right, cosine)
+            parts = [
+                threads.submit(
+                    pair_scores, self.profiles, self.lexicon, left[s], right[s], self.model, cosine[s]
+                )
+                for s in np.array_split(np.arange(len(left)), _CORES)
+            ]
+            scores = np.concatenate([part.result() for part in parts])
+            self._reserve(int(rows[-1]) + 1)
+            labels = np.empty(n, dtype=np.int32)
+            offset = 0
+            for b, (row, count) in enumerate(zip(rows.tolist(), found.sum(axis=1).tolist(), strict=True)):
+                end = offset + count
+                self.labels[row] = labels[b] = self._decide(right[offset:end], scores[offset:end])
+                offset = end
+            adding.result()
         return labels
 
     def assign(self, row: int) -> int:
         """Decide the story of a profile row already appended (and not yet indexed)."""
         vector = self.profiles.vectors[row]
         found = self.index.search(vector, self.candidates, self.profiles.published[row])
-        meet(self.profiles, np.full(len(found), row), found)
-        scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found, self.model)
+        cosine = vector_cosines(self.profiles, np.full(len(found), row), found)
+        meet(self.profiles, np.full(len(found), row), found, cosine)
+        scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found, self.model, cosine)
         self._reserve(row + 1)
         label = self.labels[row] = self._decide(found, scores)
         self.index.add(np.array([row]), vector[None, :], self.profiles.published[[row]])
@@ -145,17 +165,27 @@ class StreamClusterer:
     def _decide(self, candidates: np.ndarray, scores: np.ndarray) -> int:
         """The story linked best (mean score over its members among the candidates) if that reaches the
         threshold, else a new story."""
-        if len(candidates):
-            stories, where = np.unique(self.labels[candidates], return_inverse=True)
-            links = np.bincount(where, weights=scores) / np.bincount(where)
-            best = int(np.argmax(links))
-            if links[best] >= self.threshold:
-                return int(stories[best])
+        # Plain Python: a few candidates a row, where numpy's per-call cost would dominate.
+        sums: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        for story, score in zip(self.labels[candidates].tolist(), scores.tolist(), strict=True):
+            sums[story] = sums.get(story, 0.0) + score
+            counts[story] = counts.get(story, 0) + 1
+        if sums:
+            # The highest mean; the earliest story of those tied.
+            best = min(sums, key=lambda story: (-sums[story] / counts[story], story))
+            if sums[best] / counts[best] >= self.threshold:
+                return best
         self.stories += 1
         return self.stories - 1
 
     def story_labels(self) -> np.ndarray:
         return self.labels[: len(self.profiles)]
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
