@@ -8,6 +8,7 @@ a pickle. Used by the same-event model (cluster/trees.py) and the similarity mod
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,10 +53,35 @@ def export(
     return feature, threshold, leaf
 
 
-def thresholds_to_json(threshold: np.ndarray) -> list[list[float | None]]:
-    # JSON has no infinity: pass-through nodes are written as null.
-    return [[None if np.isinf(v) else float(v) for v in row] for row in threshold]
+def ensemble_to_json(
+    base: float, feature: np.ndarray, threshold: np.ndarray, leaf: np.ndarray
+) -> dict[str, Any]:
+    """One ensemble as the JSON object both shipped models store it in."""
+    return {
+        "base": base,
+        "feature": feature.tolist(),
+        # JSON has no infinity: pass-through nodes are written as null.
+        "threshold": [[None if np.isinf(v) else float(v) for v in row] for row in threshold],
+        "leaf": leaf.tolist(),
+    }
 
 
-def thresholds_from_json(rows: list[list[float | None]], dtype: type = np.float64) -> np.ndarray:
-    return np.array([[np.inf if v is None else v for v in row] for row in rows], dtype=dtype)
+def ensemble_from_json(
+    doc: dict[str, Any], feature_dtype: type = np.int64, threshold_dtype: type = np.float64
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """(base, feature, threshold, leaf) of an object written by :func:`ensemble_to_json`."""
+    rows = doc["threshold"]
+    return (
+        float(doc["base"]),
+        np.array(doc["feature"], dtype=feature_dtype),
+        np.array([[np.inf if v is None else v for v in row] for row in rows], dtype=threshold_dtype),
+        np.array(doc["leaf"], dtype=np.float64),
+    )
+
+
+def read_document(text: str, fmt: str, depth: int, what: str) -> dict[str, Any]:
+    """A model document, refused unless it is of format ``fmt`` with trees of ``depth``."""
+    doc = json.loads(text)
+    if doc.get("format") != fmt or doc.get("depth") != depth:
+        raise ValueError(f"not a storyline {what} model of this version")
+    return doc

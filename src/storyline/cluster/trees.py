@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storyline.boosting import export, thresholds_from_json, thresholds_to_json
+from storyline.boosting import ensemble_from_json, ensemble_to_json, export, read_document
 
 if TYPE_CHECKING:
     from sklearn.ensemble import GradientBoostingClassifier
@@ -61,10 +61,7 @@ class Trees:
             "format": FORMAT,
             "features": self.features,
             "depth": DEPTH,
-            "base": self.base,
-            "feature": self.feature.tolist(),
-            "threshold": thresholds_to_json(self.threshold),
-            "leaf": self.leaf.tolist(),
+            **ensemble_to_json(self.base, self.feature, self.threshold, self.leaf),
         }
         return json.dumps(doc, separators=(",", ":"))
 
@@ -73,16 +70,8 @@ class Trees:
 
     @classmethod
     def from_json(cls, text: str) -> Trees:
-        doc = json.loads(text)
-        if doc.get("format") != FORMAT or doc.get("depth") != DEPTH:
-            raise ValueError("not a storyline same-event model of this version")
-        return cls(
-            list(doc["features"]),
-            float(doc["base"]),
-            np.array(doc["feature"], dtype=np.intp),
-            thresholds_from_json(doc["threshold"], np.float32),
-            np.array(doc["leaf"], dtype=np.float64),
-        )
+        doc = read_document(text, FORMAT, DEPTH, "same-event")
+        return cls(list(doc["features"]), *ensemble_from_json(doc, np.intp, np.float32))
 
 
 def _export(model: GradientBoostingClassifier, features: list[str]) -> Trees:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storyline.boosting import export, thresholds_from_json, thresholds_to_json
+from storyline.boosting import ensemble_from_json, ensemble_to_json, export, read_document
 
 if TYPE_CHECKING:
     from sklearn.ensemble import GradientBoostingRegressor
@@ -74,15 +74,7 @@ class Model:
             "features": self.features,
             "dimensions": self.dimensions,
             "depth": DEPTH,
-            "ensembles": [
-                {
-                    "base": e.base,
-                    "feature": e.feature.tolist(),
-                    "threshold": thresholds_to_json(e.threshold),
-                    "leaf": e.leaf.tolist(),
-                }
-                for e in self.ensembles
-            ],
+            "ensembles": [ensemble_to_json(e.base, e.feature, e.threshold, e.leaf) for e in self.ensembles],
         }
         return json.dumps(doc, separators=(",", ":"))
 
@@ -91,18 +83,8 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str) -> Model:
-        doc = json.loads(text)
-        if doc.get("format") != "storyline-similarity/1" or doc.get("depth") != DEPTH:
-            raise ValueError("not a storyline similarity model of this version")
-        ensembles = [
-            Ensemble(
-                float(e["base"]),
-                np.array(e["feature"], dtype=np.int64),
-                thresholds_from_json(e["threshold"]),
-                np.array(e["leaf"], dtype=np.float64),
-            )
-            for e in doc["ensembles"]
-        ]
+        doc = read_document(text, "storyline-similarity/1", DEPTH, "similarity")
+        ensembles = [Ensemble(*ensemble_from_json(e)) for e in doc["ensembles"]]
         return cls(doc["features"], doc["dimensions"], ensembles)
 
 
