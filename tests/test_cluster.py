@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +22,12 @@ from storyline.cluster import (
     story_id,
     stream_labels,
 )
-from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, meet
+from storyline.cluster.index import HORIZON_DAYS, REACH, _period
+from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, _day, meet
 from storyline.cluster.trees import Trees, fit, shipped
+from storyline.enrich import cache_article_vectors
 from storyline.enrich.annotate import annotate
-from storyline.model import Article
+from storyline.model import Article, Mention
 from storyline.store import Store
 
 
@@ -188,6 +192,29 @@ def test_new_articles_join_existing_stories_across_runs(corpus: dict[str, Articl
 
 
 @pytest.mark.slow
+def test_each_run_keeps_the_counts_of_every_original_in_a_story(
+    corpus: dict[str, Article], tmp_path: Path
+) -> None:
+    fire = pick(corpus, "hollvik")
+    later = [fire[3], *pick(corpus, "vote"), dataclasses.replace(corpus["wire"], duplicate_of="hollvik-1")]
+    with _store_with(tmp_path / "s.db", fire[:3] + pick(corpus, "dunmere")) as store:
+        for run in range(2):
+            stories = pipeline.update_stories(store)
+            originals = store.articles(include_duplicates=False)
+            store.load_mentions(originals)
+            assert {a for s in stories for a in s.article_ids} >= {a.id for a in originals}
+            counted = Lexicon()
+            counted.count(originals)  # what loading every stored article counts
+            assert Lexicon.from_bytes(store.lexicon(a.id for a in originals) or b"") == counted
+            if run == 0:
+                for a in later:
+                    store.add_article(
+                        dataclasses.replace(a, sentences=[], vector=None, sentence_vectors=None)
+                    )
+    assert counted.docs == 12  # the copy is not counted
+
+
+@pytest.mark.slow
 def test_a_syndicated_copy_joins_its_story_and_counts_once(
     corpus: dict[str, Article], tmp_path: Path
 ) -> None:
@@ -208,3 +235,183 @@ def test_a_syndicated_copy_joins_its_story_and_counts_once(
     assert "wire-copy" in story.article_ids
     # Harbour Gazette, Island Courier and Nordic Wire; the copy in Coast Daily is Nordic Wire's report.
     assert story.source_count == 3
+
+
+# -- a store's new articles, with only the stored articles within reach loaded -------------------------
+
+_SYLLABLES = ("ka", "lo", "mer", "vin", "tos", "ra", "del", "um", "bri", "sen", "ho", "gar", "fel", "quo")
+_KINDS = ("Fire", "Flood", "Strike", "Landslide")
+_OUTLETS = ("Harbour Gazette", "Valley Tribune", "North Herald")
+_START = date(2031, 1, 6).toordinal()
+_DIM = 24
+
+
+def _report(event: int, n: int, day: int | None, rng: np.random.Generator) -> Article:
+    """Report ``n`` of fictional event ``event``: a kind of event, then invented names of its own (place,
+    site, official, agency, town, street) and a figure; its vector near the event's own direction, which
+    its kind pulls towards that kind's."""
+    own = np.random.default_rng(1000 + event)
+    kind = _KINDS[event % len(_KINDS)]
+    place, site, official, agency, town, street = ("".join(own.choice(_SYLLABLES, 3)) for _ in range(6))
+    figure = int(own.integers(12, 900))
+    text = (
+        f"Officials in {place.title()} said the {kind.lower()} near the {site} works affected {figure} "
+        f"residents. {official.title()} of the {agency.title()} agency said crews from {town.title()} "
+        f"would stay. Witnesses described the scene along {street.title()} road."
+    )
+    direction = np.random.default_rng(event % len(_KINDS)).standard_normal(_DIM)
+    vector = 0.6 * direction + own.standard_normal(_DIM) + 0.15 * rng.standard_normal(_DIM)
+    return Article(
+        id=f"event-{event}-{n}",
+        source=_OUTLETS[n % len(_OUTLETS)],
+        published=None if day is None else date.fromordinal(day).isoformat(),
+        title=f"{kind} at the {place.title()} {site} works",
+        text=text,
+        vector=vector.astype(np.float32),
+    )
+
+
+def _years_of_reports() -> tuple[list[Article], list[Article]]:
+    """Three years of fictional events (three reports each, an event every six days, some followed up
+    five weeks later, a few undated reports), split into a store's articles and a fortnight's new ones.
+    One new article follows up an event of 48 days before, whose reports lie two periods back: at the
+    edge of its reach, and still close enough to join (the score fades to half by then)."""
+    rng = np.random.default_rng(7)
+    stored, new = [], []
+    last = _START + 3 * 365
+    cut = next(d for d in range(last - 14, last) if _period(d - 48) == _period(d) - REACH)
+    for event in range((last - _START) // 6):
+        day = _START + 6 * event
+        reports = [(_report(event, n, day + n % 2, rng), day + n % 2) for n in range(3)]
+        if event % 8 == 3:
+            reports.append((_report(event, 3, day + 35, rng), day + 35))
+        for report, published in reports:
+            (new if published >= cut else stored).append(report)
+    stored += [_report(EDGE, n, cut - 48, rng) for n in range(3)]
+    new.append(_report(EDGE, 3, cut, rng))
+    stored += [_report(900 + k, 0, None, rng) for k in range(3)]  # undated
+    return sorted(stored, key=_publication), sorted(new, key=_publication)
+
+
+EDGE = 500  # the fictional event followed up at the edge of the reach
+
+
+def _publication(article: Article) -> str:
+    return article.published or "9999"
+
+
+def test_a_store_s_new_articles_are_assigned_alike_with_only_the_articles_within_reach_loaded() -> None:
+    stored, new = _years_of_reports()
+    labels = StreamClusterer(_DIM).add_all(stored)
+    everything, window = StreamClusterer(_DIM), StreamClusterer(_DIM)
+    everything.load(stored, labels)
+    window.load(stored, labels, around=new)
+    assert len(window) < len(stored) / 3  # a few periods of three years
+    assert window.stories == everything.stories
+    assert window.add_all(new) == everything.add_all(new)
+    # The follow-up at the edge of the reach joined its event's story.
+    edge = labels[[a.id for a in stored].index(f"event-{EDGE}-0")]
+    follow_up = [a.id for a in new].index(f"event-{EDGE}-3")
+    assert everything.story_labels()[len(stored) + follow_up] == edge
+    # Each dated stored article within the horizon of a new one has the nearest cosine of loading
+    # everything: the score reads it.
+    days = np.array([_day(a) for a in stored])
+    gaps = np.abs(days[:, None] - np.array([_day(a) for a in new])[None, :])
+    reached = np.flatnonzero((gaps <= HORIZON_DAYS).any(axis=1))
+    assert {f"event-{EDGE}-{n}" for n in range(3)} <= {stored[r].id for r in reached}
+    loaded = window.profiles.vectors[: len(window)]
+    for row in reached:
+        [same] = np.flatnonzero((loaded == everything.profiles.vectors[row]).all(axis=1))
+        assert window.profiles.nearest[same] == everything.profiles.nearest[row]
+
+
+def test_weekly_runs_over_the_lexicon_a_store_keeps_decide_as_loading_everything(tmp_path: Path) -> None:
+    stored, new = _years_of_reports()
+    articles = sorted(stored + new, key=_publication)
+    days = np.array([_day(a) for a in articles])
+    cuts = [int(np.nanmax(days)) - 7 * weeks for weeks in (5, 4, 3, 2, 1)]
+    first = [a for a, d in zip(articles, days, strict=True) if not d >= cuts[0]]  # the first run's
+    story = dict(zip((a.id for a in first), StreamClusterer(_DIM).add_all(first), strict=True))
+    with Store(tmp_path / "s.db") as store:
+        counted = Lexicon()
+        counted.count(first)
+        store.save_lexicon(story, counted.to_bytes())
+        for cut in cuts:
+            known = [a for a in articles if a.id in story]
+            week = [a for a, d in zip(articles, days, strict=True) if cut <= d < cut + 7]
+            kept = Lexicon.from_bytes(store.lexicon(a.id for a in known) or b"")
+            assert kept is not None
+            everything, window = StreamClusterer(_DIM), StreamClusterer(_DIM)
+            everything.load(known, [story[a.id] for a in known])
+            window.load(known, [story[a.id] for a in known], around=week, lexicon=kept)
+            assert len(window) < len(known) / 3
+            # The window's articles are counted once, in the kept lexicon: as loading everything counts.
+            assert window.lexicon == everything.lexicon
+            assert window.add_all(week) == everything.add_all(week)
+            store.save_lexicon((a.id for a in known + week), window.lexicon.to_bytes())
+            story |= dict(zip((a.id for a in week), everything.story_labels()[len(known) :], strict=True))
+        fresh = Lexicon()
+        fresh.count([a for a in articles if a.id in story])
+        assert Lexicon.from_bytes(store.lexicon(story) or b"") == fresh
+
+
+def test_loading_a_window_without_a_kept_lexicon_counts_every_stored_article() -> None:
+    stored, new = _years_of_reports()
+    labels = StreamClusterer(_DIM).add_all(stored)
+    window = StreamClusterer(_DIM)
+    window.load(stored, labels, around=new)
+    assert len(window) < len(stored) / 3
+    counted = Lexicon()
+    counted.count(stored)
+    assert window.lexicon == counted
+
+
+@pytest.mark.slow
+def test_a_run_reads_the_window_of_a_store_and_decides_as_loading_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored, new = _years_of_reports()
+    for a in stored + new:
+        # Enriched already: a place named in the first sentence, and the article vector.
+        place = a.text.split(" said", 1)[0].removeprefix("Officials in ")
+        a.mentions = [Mention("entity", 13, 13 + len(place), place, "GPE", None, place.lower())]
+        a.hash, a.origin = f"hash-{a.id}", f"{a.id}.txt"
+    labels = StreamClusterer(_DIM).add_all(stored)
+    with Store(tmp_path / "s.db") as store:
+        for a in stored + new:
+            store.add_article(a)
+            store.save_mentions(a)
+        cache_article_vectors(stored + new, store)
+        store.replace_stories([make_story(g) for g in groups_of(stored, np.array(labels))])
+        read: list[str | None] = []
+        articles = store.articles
+
+        def spied(ids: Iterable[str] | None = None, include_duplicates: bool = True) -> list[Article]:
+            ids = None if ids is None else list(ids)
+            read.extend([None] if ids is None else ids)
+            return articles(ids, include_duplicates)
+
+        monkeypatch.setattr(store, "articles", spied)
+        everything = StreamClusterer(_DIM)
+        everything.load(stored, labels)
+        known = list(stored)
+        weeks = (
+            [a for a in new if _day(a) < _day(new[0]) + 7],
+            [a for a in new if _day(a) >= _day(new[0]) + 7],
+        )
+        assert all(weeks)
+        for run, week in enumerate(weeks):
+            read.clear()
+            stories = pipeline.update_stories(store)
+            expected = everything.add_all(week)
+            known += week
+            story = {a: s.article_ids for s in stories for a in s.article_ids}
+            assert [sorted(story[a.id]) for a in week] == [
+                sorted(b.id for b, label in zip(known, everything.story_labels(), strict=True) if label == n)
+                for n in expected
+            ]
+            if run == 0:
+                # No counts kept (the stories came from elsewhere): every stored article is counted.
+                assert {a.id for a in stored} <= set(read)
+            else:
+                assert None not in read and len(set(read)) < len(known) / 3

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.cluster.index import HORIZON_DAYS, PERIOD_DAYS, VectorIndex
+from storyline.cluster.index import HORIZON_DAYS, PERIOD_DAYS, VectorIndex, within_reach
 
 DIM = 16
 
@@ -82,3 +82,24 @@ def test_the_candidate_table_is_nearest_first_and_padded_where_fewer_are_found()
     assert sorted(table[0, :3].tolist()) == [0, 1, 2]
     assert table[0, 3:].tolist() == [-1, -1]
     assert table[1].tolist() == [-1] * 5
+
+
+def test_within_reach_is_what_the_searches_from_those_days_look_at() -> None:
+    rng = np.random.default_rng(11)
+    days = rng.integers(700_000, 702_000, 80).astype(np.float64)
+    days[:3] = np.nan  # undated
+    around = np.array([700_400.0, 700_410.0, 701_500.0])
+    base = vectors(1)[0]
+    index = VectorIndex(DIM)
+    index.add(np.arange(80), np.stack([near(base, seed) for seed in range(80)]), days)
+    found = set(np.concatenate(index.search_many(np.stack([base] * 3), 80, around)).tolist())
+    reach = within_reach(days, around)
+    assert set(np.flatnonzero(reach).tolist()) == found
+    # Every article within the horizon of one of those days is in reach, and some beyond it are not.
+    gaps = np.abs(days[:, None] - around[None, :]).min(axis=1)
+    assert reach[gaps <= HORIZON_DAYS].all() and not reach.all()
+    # Two hops: what the searches from the dated articles in reach look at.
+    dated = days[reach & ~np.isnan(days)]
+    assert (within_reach(days, around, hops=2) == within_reach(days, dated)).all()
+    # An undated article's search looks at every period.
+    assert within_reach(days, np.array([np.nan])).all()

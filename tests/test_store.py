@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.model import Article, LedgerEntry, Sentence, Story
+from storyline.cluster.score import HASH_FEATURES, RECIPE, Lexicon
+from storyline.model import Article, LedgerEntry, Mention, Sentence, Story
 from storyline.store import Store
 from storyline.store.sqlite import SCHEMA_VERSION, StoreError
 
@@ -210,6 +211,67 @@ def test_stories_round_trip_and_replace_the_previous_set(store: Store) -> None:
     assert got.source_count == 2
     assert store.story("s-2").article_ids == ["a1"]
     assert store.story("s-old") is None
+
+
+# -- the clustering's document frequencies ---------------------------------------------------------
+
+HARBOUR = [
+    make_article("h1", "The Velmora harbour bridge reopened on Monday after nine weeks of repairs."),
+    make_article(
+        "h2", "Crews from Ostrand finished the Velmora bridge deck on Sunday night.", title="Deck done"
+    ),
+    make_article("h3", "Ferry traffic to Ostrand fell while the Velmora bridge was closed.", title="Ferries"),
+]
+
+
+def _counted(articles: list[Article]) -> Lexicon:
+    lexicon = Lexicon()
+    lexicon.count(articles)
+    return lexicon
+
+
+def test_the_lexicon_round_trips_through_the_store_in_a_few_bytes_a_word(store: Store) -> None:
+    counted = _counted(HARBOUR)
+    store.save_lexicon(["h1", "h2", "h3"], counted.to_bytes())
+    data = store.lexicon(["h3", "h1", "h2"])  # any order
+    assert data is not None
+    assert Lexicon.from_bytes(data) == counted
+    assert counted.docs == counted.key_docs == 3
+    # Sparse: a few bytes per distinct word, not the dense tables' 2 × 4 × HASH_FEATURES.
+    assert len(data) < 400 + 8 * int((counted.df > 0).sum() + (counted.key_df > 0).sum())
+    assert len(data) < HASH_FEATURES // 100
+    # Saving again replaces the one kept.
+    more = _counted([*HARBOUR, make_article("h4", "Tolls on the Velmora bridge return in May.")])
+    store.save_lexicon(["h1", "h2", "h3", "h4"], more.to_bytes())
+    assert store.lexicon(["h1", "h2", "h3"]) is None
+    assert Lexicon.from_bytes(store.lexicon(["h1", "h2", "h3", "h4"]) or b"") == more
+
+
+def test_the_lexicon_is_handed_out_only_for_exactly_the_articles_it_counted(store: Store) -> None:
+    assert store.lexicon(["h1"]) is None  # nothing kept (a store of an older storyline)
+    data = _counted(HARBOUR).to_bytes()
+    store.save_lexicon(["h1", "h2", "h3"], data)
+    assert store.lexicon(["h1", "h2"]) is None  # an article removed
+    assert store.lexicon(["h1", "h2", "h3", "h4"]) is None  # one not counted
+    assert store.lexicon(["h1", "h2", "h4"]) is None  # as many, other ids
+    # Counted another way (another hashing, other key widths), or damaged: not used.
+    head, _, body = data.partition(b"\n")
+    assert Lexicon.from_bytes(head.replace(RECIPE.encode(), b"0/other") + b"\n" + body) is None
+    assert Lexicon.from_bytes(data[:-5]) is None
+    assert Lexicon.from_bytes(b"") is None
+
+
+def test_rewriting_the_mentions_of_an_article_in_a_story_drops_the_lexicon(store: Store) -> None:
+    for a in [*HARBOUR, make_article("h4", "Tolls on the Velmora bridge return in May.")]:
+        store.add_article(a)
+    store.replace_stories([Story(id="s-1", title="Velmora bridge", article_ids=["h1", "h2", "h3"])])
+    store.save_lexicon(["h1", "h2", "h3"], _counted(HARBOUR).to_bytes())
+    place = Mention("entity", 4, 11, "Velmora", "GPE", None, "velmora")
+    store.save_mentions(make_article("h4", mentions=[place]))  # not in a story: not counted
+    store.save_mentions(make_article("h1", mentions=[]))  # none before, none now: nothing changed
+    assert store.lexicon(["h1", "h2", "h3"]) is not None
+    store.save_mentions(make_article("h2", mentions=[place]))
+    assert store.lexicon(["h1", "h2", "h3"]) is None
 
 
 # -- ledger ---------------------------------------------------------------------------------------

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from storyline.cluster import StreamClusterer, cluster_articles, make_story
+from storyline.cluster.index import within_reach
+from storyline.cluster.score import Lexicon, day_number
 from storyline.compare import compare
 from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
 from storyline.enrich.aliases import normalise_name
@@ -136,16 +140,28 @@ def build_stories(
     return stories
 
 
-def enrich_stored(store: Store, progress: ProgressFactory = _no_progress, workers: int = 0) -> list[Article]:
-    """All articles of the store (originals and copies) with sentences, article vectors and mentions
-    (sentence vectors come later, with comparison: ``build_story``).
+def read_stored(store: Store, ids: Iterable[str] | None = None) -> list[Article]:
+    """Articles of the store (all, or those of ``ids``) with what enrichment saved of them: sentences,
+    article vectors and mentions."""
+    articles = store.articles(ids)
+    store.load_mentions(articles)
+    cached_article_vectors(articles, store)
+    return articles
+
+
+def enrich_stored(
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    workers: int = 0,
+    ids: Iterable[str] | None = None,
+) -> list[Article]:
+    """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
+    vectors and mentions (sentence vectors come later, with comparison: ``build_story``).
 
     What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
     interrupted run keeps what it finished.
     """
-    articles = store.articles()
-    store.load_mentions(articles)
-    cached_article_vectors(articles, store)
+    articles = read_stored(store, ids)
     todo = [a for a in articles if a.vector is None or not a.mentions]
     unsplit = {a.id for a in todo if not a.sentences}
     unannotated = {a.id for a in todo if not a.mentions}
@@ -170,48 +186,85 @@ def update_stories(
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
     a story are assigned in publication order to an existing story or start a new one (streaming); only
     the stories that gained articles are rebuilt, the others are kept as stored.
+
+    A later run reads in full only the articles not yet in a story, the stored ones within reach of
+    theirs (what :meth:`StreamClusterer.load` takes in) and the members of the stories it rebuilds; of
+    the rest, ids, dates and stories. The document frequencies of the originals in stories, which the
+    clustering reads, are kept in the store by each run; where they do not cover exactly the stored
+    originals (a store of an older storyline, say), they are counted again from every one.
     """
-    articles = enrich_stored(store, progress)
     existing = store.stories()
     if not existing:
+        articles = enrich_stored(store, progress)
         stories = build_stories(articles, progress, max_words, store)
         store.replace_stories(stories)
+        # Every original is in a story now; the batch counted them too, but keeps its counts to itself.
+        originals = [a for a in articles if a.duplicate_of is None]
+        lexicon = Lexicon()
+        lexicon.count(originals)
+        store.save_lexicon([a.id for a in originals], lexicon.to_bytes())
         return stories
     story_of = {a: s.id for s in existing for a in s.article_ids}
-    originals = [a for a in articles if a.duplicate_of is None]
-    known = [a for a in originals if a.id in story_of]
-    new = [a for a in originals if a.id not in story_of]
-    members: dict[str, list[Article]] = {s.id: [] for s in existing}
-    for a in articles:
-        if a.id in story_of:
-            members[story_of[a.id]].append(a)
+    catalogue = store.catalogue()
+    known = [(i, day) for i, day, copy_of in catalogue if copy_of is None and i in story_of]
+    fresh = [(i, day) for i, day, copy_of in catalogue if copy_of is None and i not in story_of]
+    near = within_reach(
+        np.array([day_number(day) for _, day in known]),
+        np.array([day_number(day) for _, day in fresh]),
+        hops=2,
+    )
+    window = [i for (i, _), taken in zip(known, near, strict=True) if taken]
+    # What is not yet in a story (copies too) is enriched here; the window was, on joining its story.
+    pending = [i for i, _, _ in catalogue if i not in story_of]
+    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending])}
+    new = [read[i] for i, _ in fresh]
+    members: dict[str, list[str]] = {s.id: [] for s in existing}
+    for i, _, _ in catalogue:
+        if i in story_of:
+            members[story_of[i]].append(i)
     labels = {sid: n for n, sid in enumerate(members)}
     names = list(members)
     changed: set[str] = set()
     if new:
         clusterer = StreamClusterer(len(new[0].vector))
-        clusterer.load(known, [labels[story_of[a.id]] for a in known])
+        known_ids = [i for i, _ in known]
+        kept = store.lexicon(known_ids)
+        lexicon = None if kept is None else Lexicon.from_bytes(kept)
+        if lexicon is None:
+            # Their words, headlines and mentions: all that the counts read.
+            stored = store.articles(known_ids)
+            store.load_mentions(stored)
+            lexicon = Lexicon()
+            lexicon.count(stored)
+        clusterer.load(
+            [read[i] for i in window], [labels[story_of[i]] for i in window], around=new, lexicon=lexicon
+        )
         clusterer.stories = max(clusterer.stories, len(names))
         for article, label in zip(new, clusterer.add_all(new), strict=True):
             if label == len(names):
                 names.append(f"new-{label}")
                 members[names[label]] = []
-            members[names[label]].append(article)
+            members[names[label]].append(article.id)
             story_of[article.id] = names[label]
             changed.add(names[label])
     # Copies join their original's story: they widen coverage but add no independent report.
-    for a in articles:
-        if a.duplicate_of is not None and a.id not in story_of and a.duplicate_of in story_of:
-            story_of[a.id] = story_of[a.duplicate_of]
-            members[story_of[a.id]].append(a)
-            changed.add(story_of[a.id])
+    for i, _, copy_of in catalogue:
+        if copy_of is not None and i not in story_of and copy_of in story_of:
+            story_of[i] = story_of[copy_of]
+            members[story_of[i]].append(i)
+            changed.add(story_of[i])
+    unread = [i for sid in changed for i in members[sid] if i not in read]
+    read |= {a.id: a for a in read_stored(store, unread)}
     advance = progress("Comparing stories", len(changed))
     rebuilt = []
     for sid in sorted(changed):
-        rebuilt.append(build_story(members[sid], max_words, store))
+        rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store))
         advance(1)
     # A story's id follows its earliest article, so an earlier newcomer renames it.
     store.update_stories(rebuilt, removed=changed & set(labels))
+    if new:
+        # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+        store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
     return store.stories()
 
 

@@ -12,6 +12,16 @@ smaller graph finds more of the true neighbours: among a million articles over t
 found 58 % of an event's stored articles among 32 candidates, where the periods find far more
 (bench/cluster_scale.py). Undated articles have a period of their own, which every search also looks
 at, and an undated article looks at every period, so a corpus without dates is one graph, as before.
+
+A period of at most :data:`EXACT_UP_TO` articles is searched exhaustively: no slower than its graph
+there, and exact where a small graph built on several threads can leave a few articles that a search
+for their own vector misses (0 to 9 of the 235 of one period of bench/cluster_scale.py at 10,000
+articles in 20 builds on 2 threads, none built on one; a known event's two missed articles took its
+candidate recall at 10,000 from 100 % to 95 % in one build of four).
+
+Because the horizon is :data:`REACH` whole periods, which articles a search can find follows from
+periods alone (:func:`within_reach`): a store's new articles can be assigned with only the periods
+around theirs loaded (``StreamClusterer.load``).
 """
 
 from __future__ import annotations
@@ -34,13 +44,19 @@ EXPANSION_SEARCH = 24
 # Beyond this publication-date gap the same-event score is zero (it fades by DECAY_PER_WEEK a week
 # after DAY_WINDOW days).
 HORIZON_DAYS = DAY_WINDOW + 7.0 / DECAY_PER_WEEK
+# Periods searched either side of an article's own: the horizon is this many periods.
+REACH = 2
 # Half the horizon: the newest articles of a stream (and of a corpus clustered in publication order)
 # search the two or three periods within the horizon behind them, graphs that hold few articles beyond
 # it. At a million articles over ten years, against periods of twice the horizon (two graphs, one of
 # them mostly older articles, searched at 32): 99.7 % of a known event's stored articles found instead
 # of 98.2 % for 35 % less search time and 35 % less indexing (bench/cluster_scale.py). A dated search
 # in the middle of a store looks at up to five periods.
-PERIOD_DAYS = HORIZON_DAYS / 2
+PERIOD_DAYS = HORIZON_DAYS / REACH
+# Graphs of at most this many articles are searched exhaustively: 13 to 16 µs a query against 16 to 17
+# through the graph at 250 to 500 articles, 24 against 21 at 1,000, 45 against 22 at 2,000 (usearch's
+# exact search, one thread, the vectors of bench/cluster_scale.py; CPU time on a shared 2-core machine).
+EXACT_UP_TO = 1024
 UNDATED = -(2**62)  # the period of articles without a date; below every dated period
 
 
@@ -55,6 +71,25 @@ def _period(days: np.ndarray) -> np.ndarray:
     days = np.asarray(days, dtype=np.float64)
     dated = np.floor(np.nan_to_num(days) / PERIOD_DAYS).astype(np.int64)
     return np.where(np.isnan(days), UNDATED, dated)
+
+
+def within_reach(days: np.ndarray, around: np.ndarray, hops: int = 1) -> np.ndarray:
+    """Which articles, published on ``days`` (ordinal, NaN when unknown), a search from an article
+    published on one of ``around`` looks at: the undated ones and those within ``hops`` × :data:`REACH`
+    periods of one of theirs; every one where one of ``around`` is undated. With ``hops`` = 2, also
+    every article that the searches of the dated ones among those look at."""
+    days, around = np.asarray(days, dtype=np.float64), np.asarray(around, dtype=np.float64)
+    if np.isnan(around).any():
+        return np.ones(len(days), dtype=bool)
+    theirs = np.unique(_period(around))
+    if len(theirs) == 0:
+        return np.zeros(len(days), dtype=bool)
+    mine = _period(days)
+    # Distance to the closest of their periods: the one just below or just above in sorted order.
+    at = np.searchsorted(theirs, mine)
+    below, above = theirs[np.maximum(at - 1, 0)], theirs[np.minimum(at, len(theirs) - 1)]
+    gap = np.minimum(np.abs(mine - below), np.abs(above - mine))
+    return np.isnan(days) | (gap <= hops * REACH)
 
 
 class VectorIndex:
@@ -99,7 +134,8 @@ class VectorIndex:
         """:meth:`search_many` as one (vectors × ``k``) table of keys, each row padded with -1 where
         fewer are found; one multi-threaded search per period, merged by distance."""
         days = _days(days, len(vectors))
-        low, high = _period(days - HORIZON_DAYS), _period(days + HORIZON_DAYS)
+        # The horizon's ends fall in the periods REACH either side (the horizon is REACH periods).
+        low, high = _period(days) - REACH, _period(days) + REACH
         undated = np.isnan(days)
         unit = _unit(vectors)
         keys: list[np.ndarray] = []  # one (vectors × k) block per period searched
@@ -108,7 +144,9 @@ class VectorIndex:
             queries = np.flatnonzero(undated | (period == UNDATED) | ((low <= period) & (period <= high)))
             if len(queries) == 0 or len(index) == 0:
                 continue
-            found = index.search(unit[queries], min(k, len(index)), threads=0)
+            found = index.search(
+                unit[queries], min(k, len(index)), threads=0, exact=len(index) <= EXACT_UP_TO
+            )
             found_keys = np.atleast_2d(found.keys)
             width = found_keys.shape[1]
             counts = np.atleast_1d(getattr(found, "counts", width))

