@@ -360,6 +360,13 @@ def test_demo_every_summary_sentence_cites_a_source(demo_run: DemoRun) -> None:
 
 
 @pytest.mark.slow
+def test_demo_key_entities_are_names_not_possessives(demo_run: DemoRun) -> None:
+    # The demo's central bank is often written "the Bank of Castria's decision": the cast shows the name.
+    cast = [e for story in demo_run.stories for e in story["key_entities"]]
+    assert any("Bank of Castria" in e for e in cast)
+    assert not [e for e in cast if e.endswith(("'s", "’s"))]
+
+
 def test_demo_bad_jsonl_line_is_rejected_with_a_reason_about_text(demo_run: DemoRun) -> None:
     """The last line of feeds/articles.jsonl has no ``text``: reported in ingest.rejected, not fatal."""
     ingest = demo_run.doc["ingest"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,14 @@ def ingest_paths(
     return ingestor.result
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _bare(name: str) -> str:
+    """A name as a cast list shows it: "The Bank of Castria's" -> "The Bank of Castria"."""
+    return _POSSESSIVE.sub("", name.strip()) or name
+
+
 def key_entities(articles: list[Article]) -> list[str]:
     """The story's cast: entities (aliases merged across articles) that most sources name."""
     # Named by more than one source when the story has several: not one outlet's aside.
@@ -89,9 +98,10 @@ def key_entities(articles: list[Article]) -> list[str]:
     cast = []
     for row in story_entities(articles):
         if row["sources"] >= floor:
-            proper = [n for n in row["names"] if n[:1].isupper() and not n.lower().startswith("the ")]
+            names = [_bare(n) for n in row["names"]]
+            proper = [n for n in names if n[:1].isupper() and not n.lower().startswith("the ")]
             # The name that spells the key ("North Korea", not "North Korean"), else the fullest one.
-            cast.append(max(proper or row["names"], key=lambda n: (normalise_name(n) == row["key"], len(n))))
+            cast.append(max(proper or names, key=lambda n: (normalise_name(n) == row["key"], len(n))))
     return cast[:KEY_ENTITIES]
 
 
