@@ -23,12 +23,16 @@ from storyline.cluster import (
     stream_labels,
 )
 from storyline.cluster.index import HORIZON_DAYS, REACH, _period
-from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, _day, meet
+from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, day_number, meet
 from storyline.cluster.trees import Trees, fit, shipped
 from storyline.enrich import cache_article_vectors
 from storyline.enrich.annotate import annotate
 from storyline.model import Article, Mention
 from storyline.store import Store
+
+
+def _day(article: Article) -> float:
+    return day_number(article.published)
 
 
 def test_separate_events_end_in_separate_clusters(corpus: dict[str, Article]) -> None:

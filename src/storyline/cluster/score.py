@@ -130,10 +130,6 @@ def key_sets(article: Article) -> dict[str, list[str]]:
     return sets
 
 
-def _day(article: Article) -> float:
-    return day_number(article.published)
-
-
 def day_number(published: str | None) -> float:
     """The ordinal day of a publication date (ISO, time of day ignored), NaN when unknown."""
     try:
@@ -358,7 +354,7 @@ class Profiles:
             terms=np.stack([t for t, _ in tops]),
             tf=np.stack([f for _, f in tops]),
             keys=keys,
-            published=np.array([_day(a) for a in articles], dtype=np.float32),
+            published=np.array([day_number(a.published) for a in articles], dtype=np.float32),
         )
 
 

@@ -20,7 +20,7 @@ from storyline.cluster.index import VectorIndex, within_reach
 from storyline.cluster.score import (
     Lexicon,
     Profiles,
-    _day,
+    day_number,
     meet,
     pair_scores,
     vector_cosines,
@@ -102,8 +102,8 @@ class StreamClusterer:
         self.stories = max(self.stories, int(max(labels)) + 1)
         window, searched = list(articles), np.ones(len(articles), dtype=bool)
         if around is not None:
-            days = np.array([_day(a) for a in articles])
-            ahead = np.array([_day(a) for a in around])
+            days = np.array([day_number(a.published) for a in articles])
+            ahead = np.array([day_number(a.published) for a in around])
             chosen = np.flatnonzero(within_reach(days, ahead, hops=2))
             searched = within_reach(days[chosen], ahead)
             window, labels = [articles[k] for k in chosen], [labels[k] for k in chosen]

@@ -134,6 +134,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Publication order, undated last: how articles() and catalogue() list the store.
+_ARTICLE_ORDER = " ORDER BY published IS NULL, published, ingested_at, id"
+
+
 def _digest(ids: Iterable[str]) -> tuple[int, str]:
     """How many ids, and a digest of the set (order does not matter)."""
     ordered = sorted(set(ids))
@@ -255,7 +259,7 @@ class Store:
             where.append("duplicate_of IS NULL")
         if where:
             query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY published IS NULL, published, ingested_at, id"
+        query += _ARTICLE_ORDER
         articles = [self._article(r) for r in self.db.execute(query)]
         spans: dict[str, list[tuple[int, int]]] = {}
         span_query = 'SELECT article_id, start, "end" FROM sentences'
@@ -279,10 +283,7 @@ class Store:
         needs to know of the articles it does not read."""
         return [
             (r[0], r[1], r[2])
-            for r in self.db.execute(
-                "SELECT id, published, duplicate_of FROM articles "
-                "ORDER BY published IS NULL, published, ingested_at, id"
-            )
+            for r in self.db.execute("SELECT id, published, duplicate_of FROM articles" + _ARTICLE_ORDER)
         ]
 
     def article(self, article_id: str) -> Article | None:
