@@ -238,6 +238,27 @@ def test_json_array_file_gives_one_record_per_item(tmp_path: Path) -> None:
     assert records[2].article is None and "JSON object" in records[2].reason
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "share tweet pin email",
+        "Published on May 3, 2031",
+        "Tuesday, March 4, 2031 | 5: 00 PM",
+        "04 / 03 / 2031 @ 10: 05AM",
+        "(Harbour Ledger Staff Photo/Ona Brisk)",
+        "English >> World",
+    ],
+)
+def test_an_untitled_record_is_titled_by_its_first_line_that_is_not_page_furniture(
+    tmp_path: Path, furniture: str
+) -> None:
+    path = tmp_path / "scraped.jsonl"
+    text = f"{furniture}\nFerry crews in Oskarvik vote to end strike\n\nThe ferry crews voted on Monday."
+    path.write_text(json.dumps({"id": "f1", "text": text}) + "\n", encoding="utf-8")
+    [record] = read(path)
+    assert record.article.title == "Ferry crews in Oskarvik vote to end strike"
+
+
 def test_invalid_json_file_is_one_rejected_record(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('[{"text": "half', encoding="utf-8")

@@ -6,6 +6,7 @@ from typing import Any
 
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.language import detect_language
+from storyline.ingest.text import headline
 from storyline.model import Article
 
 _OPTIONAL_STRINGS = ("title", "url", "source", "language", "author")
@@ -16,8 +17,9 @@ class RecordError(ValueError):
 
 
 def title_from_text(text: str, limit: int = 120) -> str:
-    """A display title for an untitled record: its first line, cut at a word boundary."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """A display title for an untitled record: its first line that is not page furniture (else its first
+    line), cut at a word boundary."""
+    first = headline(text) or next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0] + "…"

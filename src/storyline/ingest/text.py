@@ -44,8 +44,55 @@ class ParsedText:
     published: str | None
 
 
+# A time stamp on a line of its own: "May 3rd, 2013 2: 00pm EDT", "05 / 02 / 2013", "UPDATED 11:32 a.m.".
+_STAMP_WORDS = re.compile(
+    r"^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?"
+    r"|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|[ap]|m|am|pm|at|on|by|first|last|originally"
+    r"|posted|published|updated|modified|date|st|nd|rd|th|[a-z]?[ecmp][sd]?t|gmt|utc|bst|cet|cest)$",
+    re.IGNORECASE,
+)
+# Share bars and breadcrumbs: "share tweet pin email", "English >> World".
+_SHARE_WORDS = {
+    *("share", "tweet", "pin", "email", "print", "comment", "comments", "save", "facebook", "twitter"),
+}
+_BREADCRUMB = re.compile(r"\s(?:>>|›)\s")
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE.match(line))
+
+
+def _is_stamp(line: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", line)
+    return any(c.isdigit() for c in line) and all(_STAMP_WORDS.match(w) for w in words)
+
+
+def _is_furniture(line: str) -> bool:
+    """A line no headline looks like: page noise, a time stamp, a share bar, a credit in brackets or a
+    breadcrumb trail."""
+    words = line.casefold().split()
+    return (
+        _is_noise(line)
+        or _is_stamp(line)
+        or (bool(words) and all(w.strip(".:|") in _SHARE_WORDS for w in words))
+        or (line[0] in "([" and line[-1] in ")]")
+        or bool(_BREADCRUMB.search(line) and len(words) <= 6)
+    )
+
+
+def headline(text: str) -> str | None:
+    """The first line of a text that can be its headline, or None when every line looks like page
+    furniture: what an untitled record (JSONL, CSV, feed item) shows as its title."""
+    for line in text.splitlines():
+        line = line.replace("\u00a0", " ").strip()
+        if not line or _is_furniture(line):
+            continue
+        dateline = _DATELINE.match(line)
+        if dateline and normalise_date(dateline.group("when")):
+            continue
+        return line
+    return None
 
 
 def parse_text(raw: str) -> ParsedText:
