@@ -6,15 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from conftest import storyline
 from fictional import COURIER_UNIQUE, GAZETTE_TEXT, GAZETTE_UNIQUE, article, pick, quotes_in
 from planted import articles_of, planted_stories
 from storyline.compare import compare
+from storyline.compare.align import RELATED, align
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
-from storyline.model import Article
+from storyline.model import Article, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +110,27 @@ def test_a_place_in_the_same_slot_conflicts_even_beside_other_names(embedder) ->
     places = [c for c in found if c["type"] == "place"]
     assert len(places) == 1
     assert {c["value"] for c in places[0]["claims"]} == {"Kessby", "Marrow"}
+
+
+def _one_sentence_article(id_: str, text: str, angle: float) -> Article:
+    """An article of one sentence whose vector points ``angle`` degrees round a plane: cosines between
+    such articles are the cosines of their angle differences."""
+    vector = np.array([[np.cos(np.radians(angle)), np.sin(np.radians(angle))]], dtype=np.float32)
+    return Article(
+        id=id_, text=text, sentences=[Sentence(0, len(text), text)], sentence_vectors=vector, source=id_
+    )
+
+
+def test_a_shared_fact_does_not_drift_through_a_chain_of_close_sentences() -> None:
+    # The statement and the report are close (cos 0.90), the report and the caption too (0.81), and
+    # each pair shares a name; but the caption is not even related to the statement, so it must not be
+    # cited for it through the report.
+    statement = _one_sentence_article("a", "Mayor Ines Vale opened the Harbour Bridge on Monday.", 0)
+    report = _one_sentence_article("b", "Ines Vale opened the bridge in a short ceremony.", 25.84)
+    caption = _one_sentence_article("c", "Ines Vale, in a red coat, at the ceremony.", 25.84 + 36)
+    assert float(statement.sentence_vectors[0] @ caption.sentence_vectors[0]) < RELATED
+    claims, _ = align([statement, report, caption])
+    assert [c.members for c in claims] == [[(0, 0), (1, 0)]]
 
 
 def test_timeline_dates_events_from_the_article_date(ferry_block: dict[str, Any]) -> None:

@@ -8,12 +8,12 @@ import pytest
 from fictional import article, pick
 from storyline.compare import Comparison, compare
 from storyline.compare.align import Claim
+from storyline.compare.noise import is_noise
 from storyline.enrich import enrich
 from storyline.model import Article, Sentence
 from storyline.summarize import summarize
 from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
-from storyline.summarize.noise import is_noise
 
 
 @pytest.mark.parametrize("prefix", ["gazette|courier", "hollvik", "vote"])

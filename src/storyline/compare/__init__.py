@@ -10,6 +10,7 @@ import numpy as np
 from storyline.compare.align import RELATED, Claim, align, anchors, independence_groups
 from storyline.compare.conflicts import find_conflicts
 from storyline.compare.framing import framing
+from storyline.compare.noise import is_noise
 from storyline.compare.timeline import timeline
 from storyline.model import Article
 
@@ -42,8 +43,13 @@ def claim_citations(articles: list[Article], claim: Claim) -> list[dict[str, str
     return list(cited.values())
 
 
-def representative(claim: Claim, centrality: list[np.ndarray]) -> tuple[int, int]:
-    return max(claim.members, key=lambda m: float(centrality[m[0]][m[1]]))
+def representative(
+    claim: Claim, centrality: list[np.ndarray], articles: list[Article]
+) -> tuple[int, int] | None:
+    """The most central member that reads as prose; None when every member is page furniture (photo
+    credits, headlines, cut-off lines), which states no fact a reader could check."""
+    prose = [(a, k) for a, k in claim.members if not is_noise(articles[a].sentences[k].text)]
+    return max(prose, key=lambda m: float(centrality[m[0]][m[1]])) if prose else None
 
 
 def compare(articles: list[Article]) -> Comparison:
@@ -65,7 +71,10 @@ def compare(articles: list[Article]) -> Comparison:
     )
     shared = []
     for claim in claims:
-        a, k = representative(claim, centrality)
+        chosen = representative(claim, centrality, articles)
+        if chosen is None:
+            continue
+        a, k = chosen
         shared.append({"claim": articles[a].sentences[k].text, "citations": claim_citations(articles, claim)})
     in_claims = {m for c in claims for m in c.members}
     unique = []

@@ -61,19 +61,19 @@ def independence_groups(articles: list[Article]) -> list[int]:
 
 def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
     """Claims made by two or more independent sources, and for every sentence the best cosine it
-    reaches in any *other independent* article (``best[a][s]``, as a ragged object array)."""
+    reaches in any *other independent* article (``best[a][s]``, as a ragged object array).
+
+    Pairs of sentences that state the same fact are joined into claims strongest pair first. Two claims
+    merge only when no source states either of them twice and every sentence of one is at least
+    :data:`RELATED` to every sentence of the other: joining every matched pair transitively let a claim
+    drift, over a story of eight articles, from a statement to a photo caption that shares a name with
+    it, and the summary then cited the caption as support."""
     group = independence_groups(articles)
     anchor_sets = [[anchors(s.text, a.published) for s in a.sentences] for a in articles]
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(x: tuple[int, int]) -> tuple[int, int]:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
     best = np.empty(len(articles), dtype=object)
     for i, a in enumerate(articles):
         best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)
+    pairs: list[tuple[float, tuple[int, int], tuple[int, int]]] = []
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             if group[i] == group[j]:
@@ -92,12 +92,24 @@ def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
                 score = float(sim[s, t])
                 anchored = bool(anchor_sets[i][s] & anchor_sets[j][t])
                 if score >= SAME_FACT_UNANCHORED or (anchored and score >= SAME_FACT):
-                    parent[find((i, s))] = find((j, t))
-    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for node in parent:
-        members.setdefault(find(node), []).append(node)
-    for root in list(members):
-        if root not in members[root]:
-            members[root].append(root)
-    claims = [Claim(sorted(m)) for m in members.values() if len({group[a] for a, _ in m}) >= 2]
-    return claims, best
+                    pairs.append((score, (i, s), (j, t)))
+    claim_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for _, x, y in sorted(pairs, key=lambda p: -p[0]):
+        cx, cy = claim_of.get(x, [x]), claim_of.get(y, [y])
+        if cx is cy or not _may_merge(articles, group, cx, cy):
+            continue
+        merged = cx + cy
+        for member in merged:
+            claim_of[member] = merged
+    claims = {id(c): c for c in claim_of.values()}.values()
+    return [Claim(sorted(m)) for m in claims if len({group[a] for a, _ in m}) >= 2], best
+
+
+def _may_merge(
+    articles: list[Article], group: list[int], a: list[tuple[int, int]], b: list[tuple[int, int]]
+) -> bool:
+    if {group[i] for i, _ in a} & {group[j] for j, _ in b}:
+        return False
+    va = np.stack([articles[i].sentence_vectors[s] for i, s in a])
+    vb = np.stack([articles[j].sentence_vectors[t] for j, t in b])
+    return float((va @ vb.T).min()) >= RELATED

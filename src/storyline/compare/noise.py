@@ -1,8 +1,8 @@
 """Scraping noise that ends up in article text and states no fact of the story.
 
 Pages keep photo credits, share bars, "Published on ..." stamps, embedded tweets, video teasers and
-headline fragments between the paragraphs. None of them belongs in a summary, and they are easy to
-recognise from their form alone.
+headline fragments between the paragraphs. None of them belongs in a summary or states a shared fact,
+and they are easy to recognise from their form alone.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ article, nudged by closeness to the story's centroid and by another independent 
 A sentence too close to one already chosen is skipped as redundant. Another source's sentence of a
 shared fact already chosen is not skipped for that alone: comparison pairs sentences more loosely
 (a shared anchor and a lower cosine) than redundancy, and such a pair often adds details the other
-lacks. Page furniture (:mod:`.noise`) and very short or very long sentences never compete. Facts
-that several sources share come first in the summary, most widely attested first, and cite every
-source that states them.
+lacks. Page furniture (:mod:`storyline.compare.noise`) and very short or very long sentences never
+compete. Facts that several sources share come first in the summary, most widely attested first, and
+cite every source that states them.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from storyline.compare import Comparison
+from storyline.compare.noise import is_noise
 from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
-from storyline.summarize.noise import is_noise
 
 DEFAULT_MAX_WORDS = 120
 MIN_WORDS = 5
