@@ -201,6 +201,20 @@ def test_markdown_follows_each_summary_sentence_with_numbered_citations() -> Non
     assert f"3. “{QUOTE_START}”" in markdown
 
 
+def test_reports_count_named_sources_and_the_articles_that_name_none() -> None:
+    # Two named sources, and one article (a3) that names none: not "0 sources", not three.
+    assert "2 stories · 3 articles · 2 sources (1 article without a source)" in render_markdown(make_doc())
+    assert "<li><b>1</b> article without a source</li>" in render_html(make_doc())
+
+
+def test_markdown_names_an_unsourced_cited_article_once() -> None:
+    doc = make_doc()
+    doc["stories"][0]["summary"][1]["citations"] = [{"article_id": "a3", "quote": QUOTE_START}]
+    markdown = render_markdown(doc)
+
+    assert f"3. “{QUOTE_START}”\n   — Tram plans\n" in markdown
+
+
 def test_markdown_overview_table_is_not_broken_by_a_pipe_in_a_title() -> None:
     rows = _table_rows(render_markdown(make_doc()), "| # | Story")
 

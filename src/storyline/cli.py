@@ -171,7 +171,7 @@ def run(
     ],
     db: Annotated[
         Path | None,
-        typer.Option("--db", envvar="STORYLINE_DB", help="Database to use [default: OUT/storyline.db]."),
+        typer.Option("--db", envvar="STORYLINE_DB", help="Database to use (default: OUT/storyline.db)."),
     ] = None,
     max_words: Annotated[int, typer.Option(help="Words per story summary.", min=10)] = DEFAULT_MAX_WORDS,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,

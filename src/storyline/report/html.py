@@ -25,6 +25,7 @@ from .markdown import (
     strings,
     text,
     tone_label,
+    unsourced_articles,
 )
 
 _GENRES = ("report", "opinion", "analysis")
@@ -164,6 +165,10 @@ def render_html(doc: dict[str, Any]) -> str:
         (len(all_sources), "sources" if len(all_sources) != 1 else "source"),
         (conflict_total, "conflicts" if conflict_total != 1 else "conflict"),
     ]
+    unsourced = unsourced_articles(stories)
+    if unsourced:
+        label = "articles without a source" if unsourced != 1 else "article without a source"
+        stats.insert(3, (unsourced, label))
     if ingest is not None and ingest.get("ingested") is not None:
         stats.append((ingest.get("ingested"), "ingested"))
     stat_items = "".join(f"<li><b>{_esc(count)}</b> {label}</li>" for count, label in stats)

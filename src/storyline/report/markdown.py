@@ -79,6 +79,12 @@ def source_names(story: dict[str, Any]) -> list[str]:
     return names
 
 
+def unsourced_articles(stories: list[dict[str, Any]]) -> int:
+    """Articles that name no source: a report counts them apart rather than as zero sources."""
+    articles = (article for story in stories for article in dicts(story.get("articles")))
+    return sum(not text(article.get("source")).strip() for article in articles)
+
+
 def source_count(story: dict[str, Any]) -> int:
     """Return ``source_count`` when the engine provided it, else count distinct sources."""
     count = story.get("source_count")
@@ -234,7 +240,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
     lines = ["# Storyline report", ""]
     if text(doc.get("generated")).strip():
         lines += [f"_Generated {_inline(doc.get('generated'))}_", ""]
-    lines += [f"{len(stories)} stories · {article_total} articles · {len(all_sources)} sources", ""]
+    unsourced = unsourced_articles(stories)
+    plural = "s" if unsourced != 1 else ""
+    without = f" ({unsourced} article{plural} without a source)" if unsourced else ""
+    lines += [f"{len(stories)} stories · {article_total} articles · {len(all_sources)} sources{without}", ""]
 
     lines += ["## Stories", ""]
     if stories:
@@ -317,7 +326,9 @@ def _summary(story: dict[str, Any], index: StoryIndex) -> list[str]:
     by_number = {n: (article_id, quote) for n, article_id, quote in index.cited}
     for n in sorted(cited):
         article_id, quote = by_number[n]
-        origin = f"{_inline(index.title(article_id))}, {_inline(index.label(article_id))}"
+        title, label = index.title(article_id), index.label(article_id)
+        # An article without a source is labelled by its title: name it once.
+        origin = _inline(title) if label == title else f"{_inline(title)}, {_inline(label)}"
         lines += [f"{n}. {_quote(quote)}", f"   — {origin}"]
     return [*lines, ""]
 
