@@ -112,6 +112,56 @@ def test_a_place_in_the_same_slot_conflicts_even_beside_other_names(embedder) ->
     assert {c["value"] for c in places[0]["claims"]} == {"Kessby", "Marrow"}
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Two spellings of one name (a transliteration, a typo, two apostrophes) are one person.
+        (
+            "Police Chief Aron Mullberg said the harbour road would stay closed until Friday.",
+            "Police Chief Aron Mulberg said the harbour road would stay closed until Friday.",
+        ),
+        (
+            "The ferry will run on a plan that costs 700 crowns a week, O’Dell said on Tuesday.",
+            "The ferry will run on a plan that costs 700 crowns a week, O'Dell said on Tuesday.",
+        ),
+        # A contraction is not a name.
+        (
+            "Every day they go to court, I'll be there, said the mother of the Tarrow driver.",
+            "Every day they go to court, I'm going to be there, said the mother of the Tarrow driver.",
+        ),
+        # An abbreviation is the name it shortens.
+        (
+            "The storm closed a 120-mile stretch of the coast road near Orsk, Vel. on Monday.",
+            "The storm closed a 120-mile stretch of the coast road near Orsk, Velmark on Monday.",
+        ),
+        # One fact told to two outlets: two statements, not one statement naming two places.
+        (
+            "Tomas Rell has died, according to a statement provided to Radio Tolla.",
+            "The publicist of Tomas Rell confirmed his death in a statement to Harbour Ledger.",
+        ),
+        # Page stamps date the page, not the event.
+        ("Published on May 3, 2031", "Published on Dec 29, 2031"),
+    ],
+)
+def test_wordings_that_do_not_contradict_are_not_conflicts(embedder, first: str, second: str) -> None:
+    # A sentence of its own on each side: two articles that share every sentence would be one copied text.
+    found = _conflicts(
+        embedder,
+        f"{first}\n\nFishing boats stayed in port for most of the week.",
+        f"{second}\n\nThe town council meets again in the spring.",
+    )
+    assert found == []
+
+
+def test_two_years_given_to_different_events_in_similar_sentences_are_not_a_conflict(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "In 2027, Tarrow police arrested Vell after complaints from two shops in the old town.",
+        "In 2029, the Tarrow sheriff's office arrested Vell on charges of fraud against a bakery.",
+    )
+    assert found == []
+
+
 def _one_sentence_article(id_: str, text: str, angle: float) -> Article:
     """An article of one sentence whose vector points ``angle`` degrees round a plane: cosines between
     such articles are the cosines of their angle differences."""
