@@ -153,6 +153,15 @@ def test_wordings_that_do_not_contradict_are_not_conflicts(embedder, first: str,
     assert found == []
 
 
+def test_a_name_close_in_spelling_to_another_is_still_another_name(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "Tarrow Mutual named Ivo Brask as its new chief executive on Monday.\n\nThe post was vacant.",
+        "Tarrow Mutual named Ivo Braskin as its new chief executive on Monday.\n\nShares rose.",
+    )
+    assert [{c["value"] for c in f["claims"]} for f in found] == [{"Ivo Brask", "Ivo Braskin"}]
+
+
 def test_two_years_given_to_different_events_in_similar_sentences_are_not_a_conflict(embedder) -> None:
     found = _conflicts(
         embedder,

@@ -45,7 +45,7 @@ SAME_NUMBERED_STATEMENT = 0.80  # ... and for counts other than the toll, closer
 # the slot test (same words before, names found nowhere in the other article) is strict on its own.
 SAME_NAMED_STATEMENT = 0.60
 APPROX_TOLERANCE = 0.10
-SPELLING = 0.8  # similarity (difflib ratio) of two spellings of one name
+SPELLING = 0.8  # similarity (difflib ratio) of two spellings of one name, at most a letter apart in length
 # Two sentences give a name or a date of one statement only when they say the same thing around it: this
 # share of the shorter sentence's content words (names aside) is in the longer one. Close sentences with
 # a name of their own each ("a statement to NPR" / "a statement to Rolling Stone"), or a year each ("was
@@ -351,10 +351,15 @@ def _context(sentence: str, name: str) -> str:
 
 
 def spelling_variants(x: str, y: str) -> bool:
-    """Two spellings of one name ("Gaddafi" / "Gadhafi", "O’Mara" / "O'Mara"): a transliteration or a
-    typo is not a different person. "Falk" / "Falkner" and "Brandt" / "Brendel" stay different names."""
-    x, y = x.replace("’", "'"), y.replace("’", "'")
-    return x == y or SequenceMatcher(None, x, y).ratio() >= SPELLING
+    """Two spellings of one name ("Gaddafi" / "Gadhafi", "Mullin" / "Mullins", "O’Mara" / "O'Mara"): a
+    transliteration or a typo is not a different person. "Falk" / "Falkner", "Brask" / "Braskin" and
+    "Brandt" / "Brendel" stay different names."""
+    wx, wy = x.replace("’", "'").split(), y.replace("’", "'").split()
+    # Word by word: a shared first name must not make "Henrik Falk" a spelling of "Henrik Falkner".
+    return len(wx) == len(wy) and all(
+        a == b or (abs(len(a) - len(b)) <= 1 and SequenceMatcher(None, a, b).ratio() >= SPELLING)
+        for a, b in zip(wx, wy, strict=True)
+    )
 
 
 def _subsumes(x: str, y: str) -> bool:
