@@ -6,6 +6,7 @@ The scale runs from 1 (very similar) to 4 (very dissimilar).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +97,29 @@ def test_scores_are_symmetric_and_within_the_scale(
 def test_pair_features_are_symmetric(corpus: dict[str, Article]) -> None:
     p, q = build_profiles([corpus["gazette"], corpus["courier"]])
     assert pair_features(p, q) == pair_features(q, p)
+
+
+def test_english_pairs_also_compare_minilm_vectors(corpus: dict[str, Article]) -> None:
+    """The MiniLM columns are filled only where both sides are English; elsewhere zeros, flag off."""
+    english = [replace(corpus[key], language="en") for key in SAME_EVENT]
+    german = replace(corpus[SAME_EVENT[1]], language="de")
+    first, second, other = build_profiles([*english, german])
+    assert first.english is not None and other.english is None
+    assert len(first.english.vectors) == len(first.sentences)
+    both = pair_features(first, second)
+    assert both["english"] == 1.0 and 0 < both["en_doc_cosine"] <= 1 + 1e-6
+    mixed = pair_features(first, other)
+    assert mixed["english"] == 0.0
+    assert all(v == 0.0 for k, v in mixed.items() if k.startswith("en_"))
+
+
+def test_the_opening_words_are_compared_on_their_own(corpus: dict[str, Article]) -> None:
+    """Two texts that open alike share the opening vector, whatever follows."""
+    original = corpus["hollvik-1"]
+    opening = " ".join(original.text.split()[:8])
+    other = Article(id="other", text=f"{opening} {corpus['vote-1'].text}")
+    p, q = build_profiles([replace(original, title=None), other])
+    assert pair_features(p, q)["opening_cosine"] > 0.99
 
 
 def test_the_shipped_model_reads_the_features_the_code_computes(corpus: dict[str, Article]) -> None:

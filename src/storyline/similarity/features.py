@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.similarity.profile import Profile
+from storyline.similarity.profile import EnglishVectors, Profile
 
 # Languages with a one-hot column: the eight of the SemEval dev file. Annotators of each language used
 # the scale a little differently; an unseen language gets zeros and the shared weights.
@@ -38,13 +38,17 @@ def _overlap(prefix: str, a: set[Any], b: set[Any]) -> dict[str, float]:
     }
 
 
-def similarity_matrix(p: Profile, q: Profile) -> np.ndarray:
-    if not len(p.vectors) or not len(q.vectors):
+def _sentence_similarities(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if not len(a) or not len(b):
         return np.zeros((1, 1), dtype=np.float32)
-    return p.vectors @ q.vectors.T
+    return a @ b.T
 
 
-def _alignment(sim: np.ndarray) -> dict[str, float]:
+def similarity_matrix(p: Profile, q: Profile) -> np.ndarray:
+    return _sentence_similarities(p.vectors, q.vectors)
+
+
+def _alignment(sim: np.ndarray, prefix: str = "") -> dict[str, float]:
     best_p, best_q = sim.max(axis=1), sim.max(axis=0)
     top = np.sort(sim, axis=None)[::-1]
     features = {
@@ -56,7 +60,29 @@ def _alignment(sim: np.ndarray) -> dict[str, float]:
     }
     for t in _THRESHOLDS:
         features[f"covered_{int(t * 100)}"] = float((best_p >= t).mean() + (best_q >= t).mean()) / 2
-    return features
+    return {prefix + k: v for k, v in features.items()}
+
+
+_NO_ENGLISH = EnglishVectors(
+    np.zeros((0, 1), np.float32), np.zeros(1, np.float32), np.zeros(1, np.float32), np.zeros(1, np.float32)
+)
+
+
+def _english(p: EnglishVectors | None, q: EnglishVectors | None) -> dict[str, float]:
+    """MiniLM's view where both articles are English; zeros and the flag off elsewhere, so the trees
+    learn these columns from English pairs only."""
+    both = p is not None and q is not None
+    if p is None or q is None:
+        p = q = _NO_ENGLISH
+    sim = _sentence_similarities(p.vectors, q.vectors)
+    features = {
+        "en_doc_cosine": float(p.doc @ q.doc),
+        "en_lead_cosine": float(p.lead @ q.lead),
+        "en_article_cosine": float(p.article @ q.article),
+        "en_head_cosine": float(sim[0, 0]),
+        **_alignment(sim, "en_"),
+    }
+    return {"english": float(both), **{k: v * both for k, v in features.items()}}
 
 
 def _sides(name: str, x: float, y: float) -> dict[str, float]:
@@ -74,7 +100,9 @@ def pair_features(p: Profile, q: Profile) -> dict[str, float]:
         "lead_cosine": float(p.lead @ q.lead),
         "lead_doc_cosine": float(p.lead @ q.doc + q.lead @ p.doc) / 2,
         "head_cosine": float(sim[0, 0]),
+        "opening_cosine": float(p.opening @ q.opening),
         **_alignment(sim),
+        **_english(p.english, q.english),
         **_overlap("grams", p.grams, q.grams),
         **_overlap("words", p.words, q.words),
         **_overlap("names", set(p.names), set(q.names)),
