@@ -63,6 +63,17 @@ def test_a_sentence_without_a_time_or_with_an_undated_article_is_no_event(embedd
     assert all(e["text"] != HERALD[1] for e in timeline(_story(embedder)))
 
 
+def test_embedded_posts_and_photo_captions_are_no_events(embedder) -> None:
+    furniture = [
+        "— Varnhal Council (@varnhalcouncil) September 11, 2042",
+        "Hide Caption 3 of 12 Photos: The bridge on September 11, 2042.",
+        "Published on Sep 12, 2042",
+    ]
+    page = article("page", "Varnhal Herald", "2042-09-12", "Bridge closed", [HERALD[0], *furniture])
+    enrich([page], embedder=embedder)
+    assert [e["text"] for e in timeline([page])] == [HERALD[0]]
+
+
 def test_annotated_time_mentions_date_the_same_events(embedder) -> None:
     plain, annotated = _story(embedder), _story(embedder)
     annotate(annotated)

@@ -5,7 +5,9 @@ mentions when it was annotated), so weekdays and relative dates ("on Thursday", 
 days later") are placed against the article's date. A sentence is an event when it names exactly one
 time at month precision or finer; a week is shown as its month, since the contract's dates are days,
 months or years. Sentences from several articles that tell one event at compatible times are one
-entry citing each article, dated at the finest precision any of them gives.
+entry citing each article, dated at the finest precision any of them gives. Page furniture
+(:mod:`storyline.compare.noise`: embedded tweets' date lines, photo captions, "Published on" stamps)
+is no event.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.compare.noise import is_noise
 from storyline.enrich.times import TimeMention, compatible, resolve_times
 from storyline.model import Article
 
@@ -66,6 +69,8 @@ def timeline(articles: list[Article]) -> list[dict[str, Any]]:
     for article in articles:
         times = _times(article)
         for k, sentence in enumerate(article.sentences):
+            if is_noise(sentence.text):
+                continue  # embedded tweets, photo captions and page stamps date the page, not the story
             when = _sentence_time(article, k, times)
             if when is None:
                 continue
