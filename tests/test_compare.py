@@ -141,6 +141,11 @@ def test_a_place_in_the_same_slot_conflicts_even_beside_other_names(embedder) ->
         ),
         # Page stamps date the page, not the event.
         ("Published on May 3, 2031", "Published on Dec 29, 2031"),
+        # Close sentences, each with its own year, about two different arrests.
+        (
+            "In 2027, Tarrow police arrested Vell after complaints from two shops in the old town.",
+            "In 2029, the Tarrow sheriff's office arrested Vell on charges of fraud against a bakery.",
+        ),
     ],
 )
 def test_wordings_that_do_not_contradict_are_not_conflicts(embedder, first: str, second: str) -> None:
@@ -160,15 +165,6 @@ def test_a_name_close_in_spelling_to_another_is_still_another_name(embedder) -> 
         "Tarrow Mutual named Ivo Braskin as its new chief executive on Monday.\n\nShares rose.",
     )
     assert [{c["value"] for c in f["claims"]} for f in found] == [{"Ivo Brask", "Ivo Braskin"}]
-
-
-def test_two_years_given_to_different_events_in_similar_sentences_are_not_a_conflict(embedder) -> None:
-    found = _conflicts(
-        embedder,
-        "In 2027, Tarrow police arrested Vell after complaints from two shops in the old town.",
-        "In 2029, the Tarrow sheriff's office arrested Vell on charges of fraud against a bakery.",
-    )
-    assert found == []
 
 
 def _one_sentence_article(id_: str, text: str, angle: float) -> Article:
