@@ -141,6 +141,16 @@ def test_a_place_in_the_same_slot_conflicts_even_beside_other_names(embedder) ->
         ),
         # Page stamps date the page, not the event.
         ("Published on May 3, 2031", "Published on Dec 29, 2031"),
+        # A middle initial and a possessive do not make another holder of the role...
+        (
+            "The scandal led to the resignation of President Aron M. Vell in the spring.",
+            "The scandal led to the resignation of President Vell's cabinet in the spring.",
+        ),
+        # ... and the presidents of two countries hold two roles.
+        (
+            "Refugees blamed Tarrow's President Norby for the shelling of the camp.",
+            "Before the shelling, North Tarrow's president Oskar called for calm in the camp.",
+        ),
         # Close sentences, each with its own year, about two different arrests.
         (
             "In 2027, Tarrow police arrested Vell after complaints from two shops in the old town.",

@@ -109,9 +109,11 @@ _ROLES = (
 )
 # A title written before a name: "Finance Minister Petra Havel", "health minister Tomas Brandt".
 _ROLE_HOLDER = re.compile(
-    rf"\b(?:(?P<modifier>[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    rf"\b(?:(?P<modifier>(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s|[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+){0,2})"
 )
+# Words before a title that say nothing of which one it is ("the resignation of President X").
+_NOT_MODIFIERS = frozenset({"of", "the", "a", "an", "to", "for", "by", "with", "as", "and", "at", "in", "on"})
 _NOT_CURRENT = re.compile(
     r"\b(?:former|ex|then|late|previous|outgoing|incoming|new|acting)[\s-]+\S*\s*$", re.I
 )
@@ -172,11 +174,14 @@ def _role_holders(article: Article, sentence: str) -> Iterator[tuple[str, Holder
     for m in _ROLE_HOLDER.finditer(sentence):
         if _NOT_CURRENT.search(sentence[: m.start()]):
             continue  # "former minister X" is not the minister now
+        # "Sudan's president" and "South Sudan's president" are two roles; "of President" is one.
         modifier = (m.group("modifier") or "").lower()
+        modifier = "" if modifier in _NOT_MODIFIERS else modifier
         role = f"{modifier} {m.group('role').lower()}".strip()
-        parts = m.group("name").split()
+        parts = [p for p in m.group("name").split() if not p.endswith(".")]  # middle initials
         first = parts[0].lower() if len(parts) > 1 else None
-        yield role, Holder(first, parts[-1].lower(), words), m.group(0)
+        surname = re.sub(r"['’]s$", "", parts[-1].lower())
+        yield role, Holder(first, surname, words), m.group(0)
 
 
 def _event_dates(sentence: str, times: list[TimeMention]) -> Iterator[tuple[str, TimeMention]]:
