@@ -39,13 +39,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from common import CACHE, DATA, markdown_table, read_jsonl, record
 from storyline.compare import compare
 from storyline.enrich import enrich
+from storyline.enrich.sentences import SPLITTER
 from storyline.model import Article, Sentence
 from storyline.summarize import MAX_WORDS_PER_SENTENCE, MIN_WORDS, summarize
 
 LEXRANK_THRESHOLD = 0.1
 LEXRANK_DAMPING = 0.85
 LEXRANK_REDUNDANT = 0.5
-VECTOR_CACHE = CACHE / "summarize-vectors.npz"
+# Named by the sentence splitter: vectors of sentences split another way are not reused.
+VECTOR_CACHE = CACHE / f"summarize-vectors-split{SPLITTER}.npz"
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

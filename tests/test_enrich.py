@@ -92,6 +92,28 @@ def test_paragraph_breaks_always_end_a_sentence() -> None:
     ]
 
 
+def test_a_headline_and_a_date_line_are_sentences_of_their_own() -> None:
+    text = "Ferry crews vote to end strike\nMay 3, 2031 | 9: 40 AM\nThe crews voted on Monday. Ferries run."
+    assert sentence_texts(text) == [
+        "Ferry crews vote to end strike",
+        "May 3, 2031 | 9: 40 AM",
+        "The crews voted on Monday.",
+        "Ferries run.",
+    ]
+
+
+def test_a_hard_wrapped_text_keeps_its_sentences_across_line_breaks() -> None:
+    text = (
+        "The council voted on Monday to close the\nHarbour road for six weeks while engineers\n"
+        "Repair the bridge, which a storm damaged\nlast week. The mayor said the\nClosure was needed.\n"
+    )
+    assert sentence_texts(text) == [
+        "The council voted on Monday to close the\nHarbour road for six weeks while engineers\n"
+        "Repair the bridge, which a storm damaged\nlast week.",
+        "The mayor said the\nClosure was needed.",
+    ]
+
+
 def test_closing_quotes_stay_with_their_sentence() -> None:
     text = 'The mayor said: "We will rebuild." Then she left. "Is anyone hurt?" asked a neighbour.'
     assert sentence_texts(text) == [

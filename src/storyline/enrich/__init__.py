@@ -22,7 +22,7 @@ import numpy as np
 
 from storyline.enrich import static
 from storyline.enrich.embed import Embedder, MiniLMEmbedder, default_embedder, normalise_rows
-from storyline.enrich.sentences import split_sentences
+from storyline.enrich.sentences import SPLITTER, split_sentences
 from storyline.model import Article
 from storyline.store import Store
 
@@ -64,11 +64,9 @@ class _Vectors:
         self.embedder, self.store = embedder, store
         self.has_static = embedder.name in _STATIC_SPACE
         # The kind names the recipe, so a changed recipe never reads vectors cached by an older one.
-        self.article_kind = (
-            f"article:lead{STATIC_LEAD_SENTENCES}w{STATIC_LEAD_WORDS}+{static.NAME}"
-            if self.has_static
-            else "article"
-        )
+        lede = f"lead{STATIC_LEAD_SENTENCES}w{STATIC_LEAD_WORDS}+{static.NAME}" if self.has_static else "lead"
+        self.article_kind = f"article:{lede}:split{SPLITTER}"
+        self.sentence_kind = f"sentences:split{SPLITTER}"
 
     def fill_from_cache(self, articles: Sequence[Article]) -> None:
         for article in articles:
@@ -88,7 +86,7 @@ class _Vectors:
         """Fill ``sentence_vectors``; return the titles' vectors when asked for (the older recipe)."""
         for article in articles:
             if article.sentence_vectors is None:
-                found = self.cached(article, "sentences")
+                found = self.cached(article, self.sentence_kind)
                 if found is not None and len(found) == len(article.sentences):
                     article.sentence_vectors = found
         unsplit = [a for a in articles if a.sentence_vectors is None]
@@ -99,7 +97,7 @@ class _Vectors:
         for article in unsplit:
             article.sentence_vectors = vectors[offset : offset + len(article.sentences)]
             offset += len(article.sentences)
-            self.put(article, "sentences", article.sentence_vectors)
+            self.put(article, self.sentence_kind, article.sentence_vectors)
         return {a.id: vectors[offset + i] for i, a in enumerate(titled)}
 
     def lede_size(self, article: Article) -> int:

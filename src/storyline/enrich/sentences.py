@@ -2,7 +2,10 @@
 
 A rule-based splitter rather than a library: citations need exact offsets into our own text, it
 must run on every language we ingest, and at tens of thousands of sentences a second it costs
-nothing next to embedding. Paragraph breaks always end a sentence.
+nothing next to embedding. Paragraph breaks always end a sentence, and so does a line break after a
+line without terminal punctuation when a capital follows ("Headline\nMay 3, 2031\nThe body...": scraped
+text often sets title and date on lines of their own) — unless the text looks hard-wrapped, where most
+lines stop mid-sentence.
 """
 
 from __future__ import annotations
@@ -11,9 +14,16 @@ import re
 
 from storyline.model import Sentence
 
+# Names how text is split: vectors cached for an article's sentences or lede are only reused when its
+# text was split the same way. Raise it whenever a change moves sentence boundaries.
+SPLITTER = "2"
 # Terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*]\s)")
+# A line that ends without terminal punctuation, then one line break and a capital, digit or quote.
+_LINE_BREAK = re.compile(r"(?<![.!?…\"'”’»)\]:;,\s])[ \t]*\n(?=[ \t]*[A-Z0-9\"“‘'(])")
+_ENDED_LINE = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+_WRAPPED_LINES = 5  # from this many lines, a text most of whose lines run on is hard-wrapped
 _ABBREVIATIONS = {
     "mr",
     "mrs",
@@ -83,11 +93,27 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def _hard_wrapped(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    running_on = sum(not _ENDED_LINE.search(line) for line in lines)
+    return len(lines) >= _WRAPPED_LINES and running_on > len(lines) / 2
+
+
+def _breaks(text: str) -> list[re.Match[str]]:
+    """Where a sentence must end whatever its punctuation: paragraph breaks, and headline-like lines."""
+    found = list(_PARAGRAPH.finditer(text))
+    if "\n" in text and not _hard_wrapped(text):
+        taken = [(m.start(), m.end()) for m in found]
+        found += [m for m in _LINE_BREAK.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+    return sorted(found, key=lambda m: m.start())
+
+
 def split_sentences(text: str) -> list[Sentence]:
     spans: list[Sentence] = []
     para_start = 0
-    paragraphs = [*(m.start() for m in _PARAGRAPH.finditer(text)), len(text)]
-    ends = [m.end() for m in _PARAGRAPH.finditer(text)]
+    breaks = _breaks(text)
+    paragraphs = [*(m.start() for m in breaks), len(text)]
+    ends = [m.end() for m in breaks]
     for i, para_end in enumerate(paragraphs):
         start = para_start
         for match in _BOUNDARY.finditer(text, para_start, para_end):
