@@ -49,13 +49,14 @@ _STAMP_WORDS = re.compile(
     r"^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?"
     r"|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|[ap]|m|am|pm|at|on|by|first|last|originally"
-    r"|posted|published|updated|modified|date|st|nd|rd|th|[a-z]?[ecmp][sd]?t|gmt|utc|bst|cet|cest)$",
+    r"|posted|published|updated|modified|date|st|nd|rd|th"
+    r"|et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|gmt|utc|bst|cet|cest)$",  # time zones
     re.IGNORECASE,
 )
 # Share bars and breadcrumbs: "share tweet pin email", "English >> World".
-_SHARE_WORDS = {
-    *("share", "tweet", "pin", "email", "print", "comment", "comments", "save", "facebook", "twitter"),
-}
+_SHARE_WORDS = frozenset(
+    ("share", "tweet", "pin", "email", "print", "comment", "comments", "save", "facebook", "twitter")
+)
 _BREADCRUMB = re.compile(r"\s(?:>>|›)\s")
 
 
