@@ -109,7 +109,7 @@ _ROLES = (
 )
 # A title written before a name: "Finance Minister Petra Havel", "health minister Tomas Brandt".
 _ROLE_HOLDER = re.compile(
-    rf"\b(?:(?P<modifier>(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s|[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
+    rf"\b(?:(?P<modifier>(?:[A-Z][\w-]*\s+){{0,3}}[A-Z][\w-]*['’]s|[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+){0,2})"
 )
 # Words before a title that say nothing of which one it is ("the resignation of President X").
@@ -162,7 +162,7 @@ class Holder:
     def same_as(self, other: Holder) -> bool:
         """Not contradicting: the same surname, plainly different people (different first names), or
         a name the other article also uses (both sources know both people)."""
-        if spelling_variants(self.surname, other.surname):
+        if _spelling_variants(self.surname, other.surname):
             return True
         if self.surname in other.words or other.surname in self.words:
             return True
@@ -355,7 +355,7 @@ def _context(sentence: str, name: str) -> str:
     return sentence[:idx] if idx >= 0 else ""
 
 
-def spelling_variants(x: str, y: str) -> bool:
+def _spelling_variants(x: str, y: str) -> bool:
     """Two spellings of one name ("Gaddafi" / "Gadhafi", "Mullin" / "Mullins", "O’Mara" / "O'Mara"): a
     transliteration or a typo is not a different person. "Falk" / "Falkner", "Brask" / "Braskin" and
     "Brandt" / "Brendel" stay different names."""
@@ -371,7 +371,7 @@ def _subsumes(x: str, y: str) -> bool:
     """One name is the other shortened ("Ostrom" and "Lena Ostrom") or spelled another way: the same
     entity."""
     wx, wy = set(x.split()), set(y.split())
-    return wx <= wy or wy <= wx or spelling_variants(x, y)
+    return wx <= wy or wy <= wx or _spelling_variants(x, y)
 
 
 def _name_like(name: str) -> bool:
