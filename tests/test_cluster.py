@@ -71,6 +71,17 @@ def test_make_story_orders_members_and_spans_their_dates(corpus: dict[str, Artic
     assert story.title in {a.title for a in fire}
 
 
+def test_a_story_is_not_titled_by_a_photo_caption(corpus: dict[str, Article]) -> None:
+    fire = pick(corpus, "dunmere")
+    # Every article but the last titled by the caption its scraped page put first: the story takes the
+    # one real headline, however central the captioned articles are.
+    captioned = [
+        dataclasses.replace(a, title="FILE - In this April 5, 2031, file photo, firefighters work in Dunmere")
+        for a in fire[:-1]
+    ]
+    assert make_story([*captioned, fire[-1]]).title == fire[-1].title
+
+
 # -- the same-event score ---------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from storyline.cluster.batch import ATTACH, batch_labels, stream_labels
 from storyline.cluster.stream import THRESHOLD, StreamClusterer
+from storyline.compare.noise import is_caption
 from storyline.model import Article, Story
 
 __all__ = [
@@ -55,8 +56,11 @@ def make_story(members: list[Article]) -> Story:
     members = sorted(members, key=lambda a: (a.published or "9999", a.id))
     vectors = np.stack([a.vector for a in members])
     centre = vectors.mean(axis=0)
-    # The most central article's headline names the event best.
-    central = members[int(np.argmax(vectors @ centre))]
+    # The most central article's headline names the event best, unless it is a photo caption that a
+    # scraped page put first and another article has a real headline.
+    closeness = vectors @ centre
+    headlined = [k for k, a in enumerate(members) if a.title and not is_caption(a.title)]
+    central = members[max(headlined or range(len(members)), key=lambda k: float(closeness[k]))]
     dated = [a.published for a in members if a.published]
     return Story(
         id=story_id(members),

@@ -13,15 +13,19 @@ _MARKERS = re.compile(
     r"https?://|www\.|pic\.twitter|@\w+|\b\d{1,2}:\d\d\b"  # links, handles, video running times
     r"|\b(?:click|tap) here\b|\bread (?:more|or share)\b|\bshare (?:this|on)\b|\bsubscribe\b|\bsign up\b"
     r"|\bnewsletter\b|\bfollow (?:us|our)\b|\bpublished (?:on|at)\b|\bupdated (?:on|at)\b"
-    r"|\bphoto(?:s|graph)?\s*(?:by|:|/|credit)|\bimage credit\b|\bcredit:|\bgetty images\b"
     r"|\bexplore further\b|\bmust watch\b|\brelated:|\btopics:|\bcopyright\b|©|\ball rights reserved\b"
-    r"|\badvertisement\b|\bcaption\b",
+    r"|\badvertisement\b",
     re.IGNORECASE,
 )
 # Photo captions: "FILE - In this May 2, 2041, file photo, ...", "HARBOURTON, VL - MAY 2: The mayor ...".
 _CAPTION = re.compile(
     r"^FILE\s*[-—–]|\bfile (?:photo|image)\b|\bin this (?:[\w,]+ ){0,6}(?:photo|image)\b"
     r"|^[A-Z][A-Z ,.]+\s[-—–]\s[A-Z]+\s\d{1,2}:"
+)
+# Credits and captions of pictures and videos.
+_CREDIT = re.compile(
+    r"\bphoto(?:s|graph)?\s*(?:by|:|/|credit)|\bimage credit\b|\bcredit:|\bgetty images\b|\bcaption\b",
+    re.IGNORECASE,
 )
 # A sentence ends with terminal punctuation, possibly inside closing quotes or brackets.
 _ENDED = re.compile(r"[.!…][\"'”’»)\]]*$")
@@ -43,4 +47,12 @@ def is_noise(sentence: str) -> bool:
         return True  # a tweet's attribution line, or a fragment the splitter cut from its sentence
     if not _ENDED.search(text):
         return True  # headlines, captions, questions and lead-ins to a quotation
-    return bool(_MARKERS.search(text) or _CAPTION.search(text))
+    return bool(_MARKERS.search(text) or _CREDIT.search(text) or _CAPTION.search(text))
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption or credit ("FILE - In this May 2, 2041, file photo, ...", "(Photo: Ona Brisk)",
+    "Media caption ..."): it names the picture, not the story, so it makes a poor headline."""
+    text = text.strip()
+    bracketed = text[:1] in "([" and text[-1:] in ")]"
+    return bracketed or bool(_CAPTION.search(text) or _CREDIT.search(text))
