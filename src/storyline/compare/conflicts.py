@@ -387,8 +387,6 @@ def _name_conflicts(a: Article, sa: str, b: Article, sb: str) -> list[Hit]:
     all_a, all_b = names(a.text), names(b.text)
     only_a = {n for n in names(sa) if _name_like(n) and not any(_subsumes(n, o) for o in all_b)}
     only_b = {n for n in names(sb) if _name_like(n) and not any(_subsumes(n, o) for o in all_a)}
-    if not _same_wording(sa, names(sa), sb, names(sb)):
-        return []
     if len(only_a) != 1 or len(only_b) != 1:
         return _place_slot_conflicts(sa, only_a, sb, only_b)
     x, y = next(iter(only_a)), next(iter(only_b))
@@ -488,9 +486,11 @@ def _statement_conflicts(articles: list[Article], group: list[int]) -> list[dict
                     continue
                 score = float(sim[s, t])
                 ta, tb = _shift(times[i][s], sa.start), _shift(times[j][t], sb.start)
-                hits = _name_conflicts(a, sa.text, b, sb.text)
+                # Names and dates are checked only where the two sentences share their wording.
+                worded = _same_wording(sa.text, names(sa.text), sb.text, names(sb.text))
+                hits = _name_conflicts(a, sa.text, b, sb.text) if worded else []
                 if score >= SAME_STATEMENT and same_subject(sa.text, sb.text):
-                    if _same_wording(sa.text, names(sa.text), sb.text, names(sb.text)):
+                    if worded:
                         hits += _date_conflicts(sa.text, sb.text, ta, tb)
                     if score >= SAME_NUMBERED_STATEMENT:
                         hits += _quantity_conflicts(sa.text, sb.text)
