@@ -168,6 +168,24 @@ def test_wordings_that_do_not_contradict_are_not_conflicts(embedder, first: str,
     assert found == []
 
 
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "The 2027 landslide in the same valley killed 40 people.",  # another year, another event
+        "Earlier this year, a rockfall on the pass killed 40 people.",
+        "There might have been 40 people killed, a farmer said.",  # a hedge
+        "No one was killed in the second slide on Tuesday.",  # nobody: not "one"
+    ],
+)
+def test_a_toll_of_another_event_a_hedge_or_nobody_is_not_the_story_toll(embedder, aside: str) -> None:
+    found = _conflicts(
+        embedder,
+        f"Rescuers searched the Tarrow valley road on Monday.\n\n{aside}",
+        "The landslide on the Tarrow valley road killed 12 people on Monday.\n\nThe road stays shut.",
+    )
+    assert found == []
+
+
 def test_a_name_close_in_spelling_to_another_is_still_another_name(embedder) -> None:
     found = _conflicts(
         embedder,

@@ -64,6 +64,12 @@ _NOT_A_NAME = frozenset(
 )
 _CONTRACTION = re.compile(r"['’](?:m|ll|re|ve|d|s|t)$")
 TOLL = ("dead", "injured", "missing")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_TOLL_ASIDE = re.compile(
+    r"\b(?:earlier this year|last (?:year|month)|years? ago|previous(?:ly)?|since"
+    r"|nearly|almost|might|may have|could have|no one|nobody)\b",
+    re.I,
+)
 _PLACE_CUE = re.compile(
     r"\b(?:in|at|near|from|to|into|outside|village of|town of|city of|region of|province of)\s+$", re.I
 )
@@ -212,9 +218,22 @@ def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any,
         for age in ages(sentence.text):
             if age.who:
                 yield ("age", f"age of {age.who}"), age.value, age.text, sentence.text
+        if _other_toll(sentence.text, article.published):
+            continue
         for q in quantities(sentence.text):
             if q.noun in TOLL:
                 yield ("number", f"number of {q.noun}"), q, q.text, sentence.text
+
+
+def _other_toll(sentence: str, published: str | None) -> bool:
+    """The sentence's dead or injured are not this story's count: another, earlier event ("the 2004
+    tsunami killed 230,000", "earlier this year, a gunman killed three"), a hedge ("might have been two
+    people killed", "two nearly killed") or nobody ("no one was killed")."""
+    if _TOLL_ASIDE.search(sentence):
+        return True
+    years = set(_YEAR.findall(sentence))
+    # An undated article's years cannot be told from its own: any year named is taken as another event's.
+    return bool(years - {published[:4]} if published else years)
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -268,7 +287,6 @@ def _quantity_conflicts(sa: str, sb: str) -> list[Hit]:
     return out
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _MONTH = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 
 
