@@ -118,6 +118,56 @@ def test_scraped_text_page_loses_its_noise_and_keeps_title_date_and_body(tmp_pat
     assert article.origin == str(page)
 
 
+# Lines above a story that no headline looks like.
+FURNITURE = [
+    "share tweet pin email",
+    "Published on May 3, 2031",
+    "Tuesday, March 4, 2031 | 5: 00 PM",
+    "04 / 03 / 2031 @ 10: 05AM",
+    "(Harbour Ledger Staff Photo/Ona Brisk)",
+    "English >> World",
+]
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_a_text_page_is_titled_by_the_rule_of_untitled_records(tmp_path: Path, furniture: str) -> None:
+    """The furniture an untitled record skips for its title is neither the title nor the body of a page."""
+    page = tmp_path / "oskarvik-ferry.txt"
+    page.write_text(
+        f"{furniture}\nFerry crews in Oskarvik vote to end strike\n\nThe ferry crews voted on Monday.\n",
+        encoding="utf-8",
+    )
+    [record] = read(page)
+    assert record.article is not None, record.reason
+    assert record.article.title == "Ferry crews in Oskarvik vote to end strike"
+    assert record.article.text == "The ferry crews voted on Monday."
+
+
+def test_text_page_furniture_goes_from_above_the_body_and_share_bars_from_everywhere(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "oskarvik-ferry.txt"
+    page.write_text(
+        "Ferry crews in Oskarvik vote to end strike\n"
+        "Tuesday, March 4, 2031 | 5: 00 PM\n"
+        "(Harbour Ledger Staff Photo/Ona Brisk)\n\n"
+        "The ferry crews voted on Monday.\n\n"
+        "(Corrects the name of the union in the second paragraph.)\n\n"
+        "The union of ferry engineers backed the deal.\n\n"
+        "Share Tweet Email\n",
+        encoding="utf-8",
+    )
+    [record] = read(page)
+    assert record.article is not None, record.reason
+    assert record.article.title == "Ferry crews in Oskarvik vote to end strike"
+    assert record.article.published is None, "a bare time stamp may be the day the page was scraped"
+    assert record.article.text == (
+        "The ferry crews voted on Monday.\n\n"
+        "(Corrects the name of the union in the second paragraph.)\n\n"
+        "The union of ferry engineers backed the deal."
+    ), "a bracketed line inside the body may be an editor's note, so it stays"
+
+
 def test_manifest_beside_the_files_supplies_source_url_date_and_language(tmp_path: Path) -> None:
     (tmp_path / "orchard.txt").write_text(f"Frost hits orchards\n\n{ORCHARD}\n", encoding="utf-8")
     (tmp_path / "bakery.txt").write_text(f"Rye loaf wins\n\n{BAKERY}\n", encoding="utf-8")
@@ -238,17 +288,7 @@ def test_json_array_file_gives_one_record_per_item(tmp_path: Path) -> None:
     assert records[2].article is None and "JSON object" in records[2].reason
 
 
-@pytest.mark.parametrize(
-    "furniture",
-    [
-        "share tweet pin email",
-        "Published on May 3, 2031",
-        "Tuesday, March 4, 2031 | 5: 00 PM",
-        "04 / 03 / 2031 @ 10: 05AM",
-        "(Harbour Ledger Staff Photo/Ona Brisk)",
-        "English >> World",
-    ],
-)
+@pytest.mark.parametrize("furniture", FURNITURE)
 def test_an_untitled_record_is_titled_by_its_first_line_that_is_not_page_furniture(
     tmp_path: Path, furniture: str
 ) -> None:

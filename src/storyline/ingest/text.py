@@ -1,7 +1,9 @@
 """Plain-text pages as scrapers save them: a title line, page furniture, dateline metadata, body.
 
-The title is the first line that is not page noise; a repeated title, "Posted …/Updated …" lines
-(turned into the publication date) and navigation/share/trending lines around the body are dropped.
+The title is the first line that can be a headline, by the rule that also titles untitled records:
+not page furniture (noise, time stamps, share bars, bracketed credits, breadcrumbs) nor a dated
+"Posted …" line. A repeated title, "Posted …/Updated …" lines (turned into the publication date), the
+furniture above the body and navigation/share/trending lines around it are dropped.
 """
 
 from __future__ import annotations
@@ -69,17 +71,34 @@ def _is_stamp(line: str) -> bool:
     return any(c.isdigit() for c in line) and all(_STAMP_WORDS.match(w) for w in words)
 
 
+def _is_share_bar(line: str) -> bool:
+    words = line.casefold().split()
+    return bool(words) and all(w.strip(".:|") in _SHARE_WORDS for w in words)
+
+
 def _is_furniture(line: str) -> bool:
     """A line no headline looks like: page noise, a time stamp, a share bar, a credit in brackets or a
     breadcrumb trail."""
-    words = line.casefold().split()
     return (
         _is_noise(line)
         or _is_stamp(line)
-        or (bool(words) and all(w.strip(".:|") in _SHARE_WORDS for w in words))
+        or _is_share_bar(line)
         or (line[0] in "([" and line[-1] in ")]")
-        or bool(_BREADCRUMB.search(line) and len(words) <= 6)
+        or bool(_BREADCRUMB.search(line) and len(line.split()) <= 6)
     )
+
+
+def _dateline(line: str) -> tuple[str, str] | None:
+    """The kind ("posted", "updated", ...) and the date of a "Posted …/Updated …" line that holds one."""
+    match = _DATELINE.match(line)
+    when = normalise_date(match.group("when")) if match else None
+    return (match.group("kind").lower(), when) if match and when else None
+
+
+def _is_header(line: str) -> bool:
+    """A line that can stand above a headline but never be one: page furniture or a dated "Posted …" line.
+    Plain-text pages and untitled records choose their title by this one rule."""
+    return _is_furniture(line) or _dateline(line) is not None
 
 
 def headline(text: str) -> str | None:
@@ -87,12 +106,8 @@ def headline(text: str) -> str | None:
     furniture: what an untitled record (JSONL, CSV, feed item) shows as its title."""
     for line in text.splitlines():
         line = line.replace("\u00a0", " ").strip()
-        if not line or _is_furniture(line):
-            continue
-        dateline = _DATELINE.match(line)
-        if dateline and normalise_date(dateline.group("when")):
-            continue
-        return line
+        if line and not _is_header(line):
+            return line
     return None
 
 
@@ -105,15 +120,16 @@ def parse_text(raw: str) -> ParsedText:
     published: str | None = None
     body: list[str] = []
     for line in lines:
-        if not line or _is_noise(line):
+        # A share bar is never prose, wherever it stands, like the lone "Share" that is noise.
+        if not line or _is_noise(line) or _is_share_bar(line):
             continue
-        dateline = _DATELINE.match(line)
-        if dateline and not body:
-            when = normalise_date(dateline.group("when"))
-            if when:
-                if dateline.group("kind").lower() in ("posted", "published", "date"):
-                    published = published or when
-                continue
+        if not body and _is_header(line):
+            # Above the body a time stamp, a photo credit or a breadcrumb is page header, not story; a
+            # bare stamp gives no publication date, as page headers often show the day it was scraped.
+            dateline = _dateline(line)
+            if dateline and dateline[0] in ("posted", "published", "date"):
+                published = published or dateline[1]
+            continue
         if title is None:
             title = line
             continue
