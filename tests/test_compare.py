@@ -186,6 +186,17 @@ def test_a_toll_of_another_event_a_hedge_or_nobody_is_not_the_story_toll(embedde
     assert found == []
 
 
+def test_a_toll_beside_nobody_is_still_the_story_toll(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "No one was killed in the landslide on the Tarrow valley road, but 40 people were injured.\n\n"
+        "Rescuers searched the road on Monday.",
+        "The landslide on the Tarrow valley road injured 12 people on Monday.\n\nThe road stays shut.",
+    )
+    assert [(c["type"], c["about"]) for c in found] == [("number", "number of injured")]
+    assert {c["value"] for c in found[0]["claims"]} == {"40 people were injured", "injured 12 people"}
+
+
 def test_a_name_close_in_spelling_to_another_is_still_another_name(embedder) -> None:
     found = _conflicts(
         embedder,

@@ -33,6 +33,29 @@ def test_toll_nouns_are_normalised(sentence: str, value: float, noun: str) -> No
     assert (q.value, q.noun) == (value, noun)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No one was killed when the grain silo at Sandvik collapsed.",
+        "The crane fell on Friday, but no one was hurt.",
+        "No-one was injured in the blaze at the Orrby depot.",
+        "Not one passenger was injured when the ferry struck the pier.",
+    ],
+)
+def test_nobody_is_not_a_count_of_one(sentence: str) -> None:
+    assert quantities(sentence) == []
+
+
+def test_a_toll_beside_nobody_is_still_counted() -> None:
+    q = one("No one was killed, but 14 people were injured at the Sandvik silo.")
+    assert (q.value, q.noun) == (14.0, "injured")
+
+
+def test_one_after_a_word_ending_in_no_is_still_one() -> None:
+    q = one("At the Tarno casino one worker was killed.")
+    assert (q.value, q.noun) == (1.0, "dead")
+
+
 def test_a_partitive_without_a_number_is_not_a_count() -> None:
     assert quantities("Five of the injured were taken to Lerby hospital.") == []
 

@@ -111,6 +111,8 @@ _BOUNDS = {
 }
 _Q = ""  # qualifiers ("about", "at least") are read backwards from the number: see _APPROX_BEFORE
 _APPROX_BEFORE = re.compile(rf"\b(?P<approx>{_APPROX_RE})\s+$", re.IGNORECASE)
+# "No one", "no-one", "not one": nobody, not a count of 1 ("not one but two ferries" counts the two).
+_NEGATED_ONE = re.compile(r"\b(?:no|not)[\s-]+$", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded)\s+$", re.I)
 
 _CURRENCY_SYMBOLS = {
@@ -649,6 +651,11 @@ def ordinals(sentence: str) -> list[Quantity]:
     return found
 
 
+def _is_nobody(sentence: str, candidate: re.Match[str]) -> bool:
+    pos = candidate.start()
+    return candidate.group().lower() == "one" and bool(_NEGATED_ONE.search(sentence, max(0, pos - 12), pos))
+
+
 def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = False) -> list[Quantity]:
     """Counts, sums of money, percentages, percentage points, speeds and distances, in sentence order.
 
@@ -659,7 +666,7 @@ def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = 
     taken_until = 0
     for c in _CANDIDATE.finditer(sentence):
         pos = c.start()
-        if pos < taken_until:
+        if pos < taken_until or _is_nobody(sentence, c):
             continue
         for pattern, read in _READERS:
             m = pattern.match(sentence, pos)
