@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.enrich import STATIC_LEAD_SENTENCES, default_embedder, enrich, split_sentences
+from storyline.enrich import (
+    STATIC_LEAD_SENTENCES,
+    cached_article_vectors,
+    default_embedder,
+    enrich,
+    split_sentences,
+)
 from storyline.enrich.mentions import ages, dates, names, quantities
 from storyline.enrich.workers import CHUNK, TAIL_CHUNK, tasks
 from storyline.model import Article
@@ -360,6 +366,26 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
         enrich(changed, store=store, embedder=counting)
         assert counting.calls == 2
         assert counting.texts == 5 + 1, "only the changed article is embedded"
+
+
+def test_a_text_cached_under_one_headline_gets_a_fresh_vector_under_another(embedder, tmp_path: Path) -> None:
+    text = make_articles()[0].text
+    counting = CountingEmbedder(embedder)
+    with Store(tmp_path / "cache.db") as store:
+        first = Article(id="brekka-1", title="Sawmill fire in Brekka", text=text)
+        enrich([first], store=store, embedder=counting)
+        retitled = Article(id="brekka-2", title="Firefighters from three towns battle blaze", text=text)
+        assert retitled.hash == first.hash, "the content hash leaves the title out"
+        cached_article_vectors([retitled], store, embedder=embedder)
+        assert retitled.vector is None, "the first headline's vector is not this one's"
+
+        texts_before = counting.texts
+        enrich([retitled], store=store, embedder=counting)
+        assert counting.texts - texts_before == 1, "the sentences' vectors are the text's: only the headline"
+    fresh = Article(id="brekka-2", title=retitled.title, text=text)
+    enrich([fresh], embedder=embedder)
+    np.testing.assert_allclose(retitled.vector, fresh.vector, atol=1e-5)
+    assert float(np.abs(retitled.vector - first.vector).max()) > 1e-3
 
 
 def test_enrich_skips_articles_that_already_have_vectors(embedder) -> None:

@@ -11,11 +11,13 @@ the speed and what the cheaper article vector costs in quality.
 Backends with no static companion (multilingual USE) keep the older recipe: the mean of the first
 ``LEAD_SENTENCES`` sentence vectors plus half the headline's vector.
 
-Vectors are cached in the store by content hash, model and kind.
+Vectors are cached in the store by content hash, model and kind; an article vector's kind also names
+a digest of its headline, which the vector pools but the content hash leaves out.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -65,13 +67,21 @@ class _Vectors:
         self.has_static = embedder.name in _STATIC_SPACE
         # The kind names the recipe, so a changed recipe never reads vectors cached by an older one.
         lede = f"lead{STATIC_LEAD_SENTENCES}w{STATIC_LEAD_WORDS}+{static.NAME}" if self.has_static else "lead"
-        self.article_kind = f"article:{lede}:split{SPLITTER}"
+        self.article_recipe = f"article:{lede}:split{SPLITTER}"
         self.sentence_kind = f"sentences:split{SPLITTER}"
+
+    def article_kind(self, article: Article) -> str:
+        """The article vector pools the headline, so one text under another headline is another vector;
+        sentence vectors depend on the text alone and are keyed by it."""
+        title = hashlib.sha256((article.title or "").encode("utf-8")).hexdigest()[:16]
+        return f"{self.article_recipe}:title{title}"
 
     def fill_from_cache(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            if article.vector is None and (found := self.cached(article, self.article_kind)) is not None:
-                article.vector = found[0]
+            if article.vector is None:
+                found = self.cached(article, self.article_kind(article))
+                if found is not None:
+                    article.vector = found[0]
 
     def cached(self, article: Article, kind: str) -> np.ndarray | None:
         if self.store is None:
@@ -138,7 +148,7 @@ class _Vectors:
             if bodies is not None:
                 vector = normalise_rows((vector + bodies[i])[None, :])[0]
             article.vector = vector
-            self.put(article, self.article_kind, vector[None, :])
+            self.put(article, self.article_kind(article), vector[None, :])
 
 
 def enrich(
@@ -183,4 +193,4 @@ def cache_article_vectors(
     vectors = _Vectors(embedder or default_embedder(), store)
     for article in articles:
         if article.vector is not None:
-            vectors.put(article, vectors.article_kind, article.vector[None, :])
+            vectors.put(article, vectors.article_kind(article), article.vector[None, :])
