@@ -197,3 +197,20 @@ def test_another_sources_sentence_of_a_shared_fact_is_kept_unless_it_repeats_one
     texts = [s["text"] for s in summarize(comparison, max_words=200)]
     assert herald.sentences[0].text in texts and post.sentences[0].text in texts, "both sources' details"
     assert len(texts) == 3, "a near repeat of a chosen sentence is left out"
+
+
+def test_of_two_sentences_adding_nothing_else_the_one_that_stands_for_the_opening_is_chosen() -> None:
+    # One source, no word used twice: no concept weighs anything, and centrality is the same for all,
+    # so only how much of the story a sentence stands for tells the two candidates apart.
+    herald = _with_vectors(
+        "herald",
+        [
+            "The harbour flooded.",  # too short to be chosen, yet part of the story
+            "Fishermen moved their boats to the northern quay before dawn.",
+            "Water reached the doors of forty homes along Mill Street.",
+        ],
+        [[1, 0, 0], [0, 1, 0], [1, 0, 0.2]],
+    )
+    comparison = Comparison([herald], [], [np.ones(3)], [0], {})
+    texts = [s["text"] for s in summarize(comparison, max_words=11)]
+    assert texts == [herald.sentences[2].text]

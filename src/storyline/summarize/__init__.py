@@ -6,7 +6,10 @@ exact span. Selection is greedy under the word budget, counted on the compressed
 step takes the sentence that adds the most uncovered *concepts* (content words and word pairs that
 several independent sources use, :mod:`.concepts`) per word, discounted for sentences far down their
 article, nudged by closeness to the story's centroid and by another independent source stating it.
-A sentence too close to one already chosen is skipped as redundant. Another source's sentence of a
+Next to the concepts, a sentence gains by how much of the story it stands for: its cosine to the
+sum of the story's prose sentences, each weighted by how early it stands in its article (the
+modular form of Lin & Bilmes' coverage; a cap per covered sentence, their saturation, measured the
+same). A sentence too close to one already chosen is skipped as redundant. Another source's sentence of a
 shared fact already chosen is not skipped for that alone: comparison pairs sentences more loosely
 (a shared anchor and a lower cosine) than redundancy, and such a pair often adds details the other
 lacks. Page furniture (:mod:`storyline.compare.noise`) and very short or very long sentences never
@@ -22,6 +25,7 @@ import numpy as np
 
 from storyline.compare import Comparison
 from storyline.compare.noise import is_noise
+from storyline.model import Article
 from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
 
@@ -37,6 +41,9 @@ REDUNDANT = 0.72  # cosine to a chosen sentence at which a candidate says nothin
 LENGTH_EXPONENT = 0.7  # gain per word**0.7: between favouring short sentences (1) and long ones (0)
 POSITION_HALF = 20  # a sentence this far into its article counts half: news says the event early
 CENTRALITY = 0.3  # weight of the cosine to the story centroid, next to the concept gain
+# Weight of the story support (cosine to the lead-weighted sum of prose sentences, over the root of their
+# number) next to the concepts: +0.33 ROUGE-1 on the tuning half (47.62 -> 47.95, flat over 0.7-1.0).
+SUPPORT = 1.0
 SHARED = 0.1  # bonus for a sentence of a shared fact (+0.14 ROUGE-1 on the tuning half; flat over 0.05-0.15)
 # One source's story: a sentence stands in for a source, and this many sentences for one source's weight.
 SENTENCES_PER_SOURCE = 5
@@ -63,15 +70,13 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     scale = len(set(group)) if multi_source else max(1.0, len(sentences) / SENTENCES_PER_SOURCE)
     claim_of = {m: c for c, claim in enumerate(comparison.claims) for m in claim.members}
     length = [len(text.split()) for text in texts]
-    candidates = [
-        i
-        for i, (a, k) in enumerate(sentences)
-        if MIN_WORDS <= length[i] <= MAX_WORDS_PER_SENTENCE and not is_noise(articles[a].sentences[k].text)
-    ]
+    prose = [i for i, (a, k) in enumerate(sentences) if not is_noise(articles[a].sentences[k].text)]
+    support = _support(articles, sentences, prose)
+    candidates = [i for i in prose if MIN_WORDS <= length[i] <= MAX_WORDS_PER_SENTENCE]
 
     def gain(i: int, covered: set[Any]) -> float:
         a, k = sentences[i]
-        new = sum(weight.get(c, 0) for c in found[i] - covered) / scale
+        new = sum(weight.get(c, 0) for c in found[i] - covered) / scale + SUPPORT * support[i]
         per_word = new / length[i] ** LENGTH_EXPONENT
         shared = SHARED if (a, k) in claim_of else 0.0
         return per_word / (1 + k / POSITION_HALF) + CENTRALITY * float(centrality[a][k]) + shared
@@ -98,6 +103,17 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     last = len(comparison.claims)
     ordered = sorted(chosen, key=lambda i: claim_of.get(sentences[i], last))
     return [_entry(comparison, sentences[i], texts[i], claim_of.get(sentences[i])) for i in ordered]
+
+
+def _support(articles: list[Article], sentences: list[tuple[int, int]], prose: list[int]) -> np.ndarray:
+    """Per sentence, how much of the story it stands for: its cosine to the sum of the ``prose`` sentences,
+    each weighted as its position discounts a gain, over the root of their number."""
+    vectors = np.vstack([articles[a].sentence_vectors[k] for a, k in sentences])
+    if not prose:
+        return np.zeros(len(sentences))
+    early = np.array([1 / (1 + sentences[i][1] / POSITION_HALF) for i in prose])
+    story = early @ vectors[prose] / np.sqrt(len(prose))
+    return vectors @ story
 
 
 def _entry(comparison: Comparison, member: tuple[int, int], text: str, claim: int | None) -> dict[str, Any]:
