@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster import StreamClusterer, cluster_articles, make_story
+from storyline.cluster import StreamClusterer, cluster_and_count, make_story
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.compare import compare
@@ -133,10 +133,12 @@ def build_stories(
     progress: ProgressFactory = _no_progress,
     max_words: int = DEFAULT_MAX_WORDS,
     store: Store | None = None,
-) -> list[Story]:
+) -> tuple[list[Story], Lexicon]:
+    """The stories of ``articles`` (clustered in batch), and the counts of the originals' words and keys
+    that clustering made."""
     # Copies join their original's story: they widen coverage but add no independent report.
     originals = [a for a in articles if a.duplicate_of is None]
-    groups = cluster_articles(originals)
+    groups, lexicon = cluster_and_count(originals)
     group_of = {a.id: g for g, members in enumerate(groups) for a in members}
     for article in articles:
         if article.duplicate_of is not None and article.duplicate_of in group_of:
@@ -147,7 +149,7 @@ def build_stories(
         stories.append(build_story(group, max_words, store))
         advance(1)
     stories.sort(key=lambda s: (-len(s.article_ids), s.title))
-    return stories
+    return stories, lexicon
 
 
 def read_stored(store: Store, ids: Iterable[str] | None = None) -> list[Article]:
@@ -206,13 +208,11 @@ def update_stories(
     existing = store.stories()
     if not existing:
         articles = enrich_stored(store, progress)
-        stories = build_stories(articles, progress, max_words, store)
+        stories, lexicon = build_stories(articles, progress, max_words, store)
         store.replace_stories(stories)
-        # Every original is in a story now; the batch counted them too, but keeps its counts to itself.
-        originals = [a for a in articles if a.duplicate_of is None]
-        lexicon = Lexicon()
-        lexicon.count(originals)
-        store.save_lexicon([a.id for a in originals], lexicon.to_bytes())
+        # Every original is in a story now, and the batch has counted them all.
+        originals = [a.id for a in articles if a.duplicate_of is None]
+        store.save_lexicon(originals, lexicon.to_bytes())
         return stories
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()

@@ -16,7 +16,8 @@ import hashlib
 
 import numpy as np
 
-from storyline.cluster.batch import ATTACH, batch_labels, stream_labels
+from storyline.cluster.batch import ATTACH, batch_clustering, batch_labels, stream_labels
+from storyline.cluster.score import Lexicon
 from storyline.cluster.stream import THRESHOLD, StreamClusterer
 from storyline.compare.noise import is_caption
 from storyline.model import Article, Story
@@ -26,6 +27,7 @@ __all__ = [
     "THRESHOLD",
     "StreamClusterer",
     "batch_labels",
+    "cluster_and_count",
     "cluster_articles",
     "groups_of",
     "make_story",
@@ -43,7 +45,16 @@ def groups_of(articles: list[Article], labels: np.ndarray) -> list[list[Article]
 
 def cluster_articles(articles: list[Article], threshold: float = THRESHOLD) -> list[list[Article]]:
     """Groups of articles, one per event (batch driver); every article in exactly one group."""
-    return groups_of(articles, batch_labels(articles, threshold))
+    return cluster_and_count(articles, threshold)[0]
+
+
+def cluster_and_count(
+    articles: list[Article], threshold: float = THRESHOLD
+) -> tuple[list[list[Article]], Lexicon]:
+    """:func:`cluster_articles`, and the counts of the articles' words and keys that clustering made (a
+    store keeps them for later runs, which need not count them again)."""
+    labels, clusterer = batch_clustering(articles, threshold)
+    return groups_of(articles, labels), clusterer.lexicon
 
 
 def story_id(members: list[Article]) -> str:

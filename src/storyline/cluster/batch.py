@@ -162,13 +162,24 @@ def batch_labels(
     model: Trees | None = None,
 ) -> np.ndarray:
     """Story numbers of the articles (in their given order): streamed, then refined."""
-    if len(articles) < 2:
-        return np.zeros(len(articles), dtype=int)
+    return batch_clustering(articles, threshold, attach, model)[0]
+
+
+def batch_clustering(
+    articles: Sequence[Article],
+    threshold: float = THRESHOLD,
+    attach: float = ATTACH,
+    model: Trees | None = None,
+) -> tuple[np.ndarray, StreamClusterer]:
+    """:func:`batch_labels`, and the clusterer that streamed the articles (its ``lexicon`` has counted
+    every one of them)."""
     streamed, clusterer = stream_labels(articles, threshold, model)
+    if len(articles) < 2:
+        return streamed, clusterer
     order = publication_order(articles)
     graph = scored_pairs(clusterer)
     # The graph is in stream (publication) order; map back to the caller's order at the end.
     refined = refine(streamed[order], graph, threshold, attach)
     labels = np.empty(len(articles), dtype=int)
     labels[order] = refined
-    return labels
+    return labels, clusterer
