@@ -175,6 +175,8 @@ def test_wordings_that_do_not_contradict_are_not_conflicts(embedder, first: str,
         "Earlier this year, a rockfall on the pass killed 40 people.",
         "There might have been 40 people killed, a farmer said.",  # a hedge
         "No one was killed in the second slide on Tuesday.",  # nobody: not "one"
+        "In a separate slide further up the valley, 40 people were killed.",  # another incident
+        "Elsewhere in the valley, floods killed 40 people.",
     ],
 )
 def test_a_toll_of_another_event_a_hedge_or_nobody_is_not_the_story_toll(embedder, aside: str) -> None:

@@ -68,7 +68,7 @@ TOLL = ("dead", "injured", "missing")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _TOLL_ASIDE = re.compile(
     r"\b(?:earlier this year|last (?:year|month)|years? ago|previous(?:ly)?|since"
-    r"|nearly|almost|might|may have|could have)\b",
+    r"|nearly|almost|might|may have|could have|a separate|separately|elsewhere)\b",
     re.I,
 )
 _PLACE_CUE = re.compile(
@@ -228,7 +228,8 @@ def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any,
 
 def _other_toll(sentence: str, published: str | None) -> bool:
     """The sentence's dead or injured are not this story's count: another, earlier event ("the 2004
-    tsunami killed 230,000", "earlier this year, a gunman killed three"), a hedge ("might have been two
+    tsunami killed 230,000", "earlier this year, a gunman killed three"), another incident of the story
+    ("in a separate attack, three were killed", "elsewhere, two died"), a hedge ("might have been two
     people killed", "two nearly killed"). "No one was killed" needs no rule here: it states no count."""
     if _TOLL_ASIDE.search(sentence):
         return True
