@@ -56,6 +56,19 @@ def test_one_after_a_word_ending_in_no_is_still_one() -> None:
     assert (q.value, q.noun) == (1.0, "dead")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Eight people including three children were injured when the Orrby depot caught fire.",
+        "Eight people, among them three children, were injured at the Orrby depot.",
+        "Eight people were injured at the Orrby depot, including three children.",
+    ],
+)
+def test_the_toll_is_the_whole_not_the_subset_it_includes(sentence: str) -> None:
+    found = quantities(sentence)
+    assert [(q.value, q.noun) for q in found] == [(8.0, "injured"), (3.0, "people")]
+
+
 def test_a_partitive_without_a_number_is_not_a_count() -> None:
     assert quantities("Five of the injured were taken to Lerby hospital.") == []
 

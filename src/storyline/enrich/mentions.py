@@ -12,7 +12,7 @@ later" ...); :func:`dates` keeps to the dates that name a month, as its callers 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storyline.enrich import times as _times
 
@@ -113,6 +113,14 @@ _Q = ""  # qualifiers ("about", "at least") are read backwards from the number: 
 _APPROX_BEFORE = re.compile(rf"\b(?P<approx>{_APPROX_RE})\s+$", re.IGNORECASE)
 # "No one", "no-one", "not one": nobody, not a count of 1 ("not one but two ferries" counts the two).
 _NEGATED_ONE = re.compile(r"\b(?:no|not)[\s-]+$", re.IGNORECASE)
+# "Eight people including three children were injured": the fate the subset's words carry is the whole's.
+_SUBSET_BETWEEN = re.compile(r",?\s+(?:including|among them|among whom)\s+$", re.IGNORECASE)
+_FATES = ("dead", "injured", "missing")
+# "Eight people, among them three children, were injured": the fate after the aside.
+_FATE_AFTER = re.compile(
+    r",\s+(?:were|are|have\s+been|had\s+been)\s+(?P<fate>killed|dead|injured|hurt|wounded|missing)\b",
+    re.IGNORECASE,
+)
 _VERB_BEFORE = re.compile(r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded)\s+$", re.I)
 
 _CURRENCY_SYMBOLS = {
@@ -656,6 +664,26 @@ def _is_nobody(sentence: str, candidate: re.Match[str]) -> bool:
     return candidate.group().lower() == "one" and bool(_NEGATED_ONE.search(sentence, max(0, pos - 12), pos))
 
 
+def _whole_fates(sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Give a count of people the fate that its subset's words state ("Eight people including three
+    children were injured": eight injured, three of them children), not the subset."""
+    out = list(found)
+    for k in range(1, len(out)):
+        whole, part = out[k - 1], out[k]
+        if whole.noun != "people" or not _SUBSET_BETWEEN.fullmatch(sentence, whole.end, part.start):
+            continue
+        after = _FATE_AFTER.match(sentence, part.end)
+        fate = (
+            part.noun
+            if part.noun in _FATES
+            else after and _NOUN_CLASS.get(after["fate"].lower(), after["fate"].lower())
+        )
+        if fate in _FATES:
+            out[k - 1] = replace(whole, noun=fate)
+            out[k] = replace(part, noun="people")
+    return out
+
+
 def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = False) -> list[Quantity]:
     """Counts, sums of money, percentages, percentage points, speeds and distances, in sentence order.
 
@@ -677,6 +705,7 @@ def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = 
                 found.append(q)
                 taken_until = m.end()
                 break
+    found = _whole_fates(sentence, found)
     if with_ordinals:
         found += ordinals(sentence)
     if with_ages:
