@@ -76,6 +76,13 @@ def article_origins(db: Path) -> dict[str, str]:
         return dict(con.execute("SELECT id, origin FROM articles"))
 
 
+def stored_vectors(db: Path) -> dict[tuple[str, str, str], bytes]:
+    """(content hash, model, kind) -> the raw float32 bytes of the vectors the store cached."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        rows = con.execute("SELECT hash, model, kind, data FROM vectors")
+        return {(h, m, k): data for h, m, k, data in rows}
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -607,6 +614,30 @@ def test_rejects_lists_the_bad_line_with_its_reason(ingested: Ingested, run_cli:
     assert result.exit_code == 0, result.explain()
     assert "articles.jsonl" in result.stdout
     assert "text" in result.stdout
+
+
+@pytest.mark.slow
+def test_two_runs_on_the_same_input_give_the_same_stories_and_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rerun's stories.json differs from the first run's only in its time stamp, and the vectors behind
+    it are bit-identical. The first run on a machine distils the static token vectors, later ones read
+    them from the disk cache in the home directory: an empty home makes this test's first run that one
+    (~30 s more)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    articles = write_jsonl(tmp_path / "corpus" / "articles.jsonl", [*HARBOUR, PANDA])
+    runs = []
+    for name in ("first", "second"):
+        result = storyline("run", articles.parent, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.explain()
+        doc = json.loads((tmp_path / name / "stories.json").read_text(encoding="utf-8"))
+        doc.pop("generated")
+        runs.append((doc, stored_vectors(tmp_path / name / "storyline.db")))
+    (first, first_vectors), (second, second_vectors) = runs
+    assert first_vectors, "the run should have cached article vectors"
+    differ = [key[2] for key, data in first_vectors.items() if second_vectors.get(key) != data]
+    assert not differ, f"{len(differ)} of {len(first_vectors)} cached vectors differ, e.g. {differ[0]}"
+    assert first == second
 
 
 # =========================================================================================================

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from storyline.enrich import (
     default_embedder,
     enrich,
     split_sentences,
+    static,
 )
 from storyline.enrich.mentions import ages, dates, names, quantities
 from storyline.enrich.workers import CHUNK, TAIL_CHUNK, tasks
@@ -284,6 +286,24 @@ def test_embedding_is_deterministic_and_independent_of_the_batch(embedder) -> No
     alone = embedder.embed([text])[0]
     batched = embedder.embed(["Something much longer " * 10, text])[1]
     np.testing.assert_allclose(alone, batched, atol=1e-4)
+
+
+def test_the_run_that_distils_the_static_vectors_uses_them_as_later_runs_read_them_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run on a machine distils the token matrix, later runs read it from the disk cache: both
+    must embed with the same numbers, or a rerun's article vectors (and stories) differ from the first."""
+    vocabulary = SimpleNamespace(get_vocab_size=lambda: 50)
+    model = SimpleNamespace(tokenizer=vocabulary, dim=384)
+    # Like MiniLM's token vectors: float32 values that float16 cannot hold exactly.
+    distilled = np.random.default_rng(7).normal(scale=0.3, size=(50, 384)).astype(np.float32)
+    monkeypatch.setattr(static, "distil", lambda _model: distilled.copy())
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
+    first = static.token_matrix(model)
+    assert (tmp_path / f"{static.NAME}.npy").is_file()
+    later = static.token_matrix(model)
+    assert first.dtype == later.dtype == np.float32
+    np.testing.assert_array_equal(first, later)
 
 
 # -- enrich ---------------------------------------------------------------------------------------

@@ -63,17 +63,19 @@ def token_matrix(model: MiniLMEmbedder) -> np.ndarray:
         except (OSError, ValueError):
             pass  # a damaged cache file is rebuilt below
     print("storyline: distilling static token vectors from MiniLM (once per machine, ~30 s)", file=sys.stderr)
-    matrix = distil(model)
+    # The run that distils uses the matrix as the cache holds it (float16), or its article vectors would
+    # differ from those of every later run (by up to 1e-5), and so would its stories.
+    matrix = distil(model).astype(np.float16)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written under a private name, then renamed: a concurrent reader never sees half a file.
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         with partial.open("wb") as fh:
-            np.save(fh, matrix.astype(np.float16))
+            np.save(fh, matrix)
         partial.replace(path)
     except OSError as exc:  # a read-only home: work on, distil again next time
         print(f"storyline: cannot cache static vectors in {path.parent}: {exc}", file=sys.stderr)
-    return matrix
+    return matrix.astype(np.float32)
 
 
 def idf_weights() -> np.ndarray:
