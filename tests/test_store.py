@@ -121,6 +121,23 @@ def test_articles_come_in_publication_order_with_undated_last(store: Store) -> N
     assert [a.id for a in store.articles(["undated", "early"])] == ["early", "undated"]
 
 
+@pytest.mark.parametrize("ticks", [False, True])
+def test_articles_of_one_day_come_in_the_same_order_however_fast_they_were_ingested(
+    store: Store, monkeypatch: pytest.MonkeyPatch, ticks: bool
+) -> None:
+    seconds = iter(range(100))
+    clock = (
+        (lambda: f"2031-05-01T10:00:{next(seconds):02d}+00:00")
+        if ticks
+        else (lambda: "2031-05-01T10:00:00+00:00")
+    )
+    monkeypatch.setattr("storyline.store.sqlite._now", clock)
+    store.add_article(make_article("zeta", "Zeta text.", published="2031-05-01"))
+    store.add_article(make_article("alpha", "Alpha text.", published="2031-05-01"))
+    assert [a.id for a in store.articles()] == ["alpha", "zeta"]
+    assert [i for i, _, _ in store.catalogue()] == ["alpha", "zeta"]
+
+
 def test_the_same_text_cannot_be_stored_twice_as_an_original(store: Store) -> None:
     store.add_article(make_article("a1"))
     # Layout and case differences do not make a different text.

@@ -134,8 +134,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-# Publication order, undated last: how articles() and catalogue() list the store.
-_ARTICLE_ORDER = " ORDER BY published IS NULL, published, ingested_at, id"
+# Publication order, undated last: how articles() and catalogue() list the store. Ties go by id, which
+# the input fixes, not by the second each article was ingested in: what follows (clustering, comparison)
+# breaks ties by this order, so the same input gives the same stories however fast it was ingested.
+_ARTICLE_ORDER = " ORDER BY published IS NULL, published, id"
 
 
 def _digest(ids: Iterable[str]) -> tuple[int, str]:
