@@ -625,6 +625,7 @@ def test_two_runs_on_the_same_input_give_the_same_stories_and_vectors(
     them from the disk cache in the home directory: an empty home makes this test's first run that one
     (~30 s more)."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("STORYLINE_CACHE", raising=False)  # the cache would live there instead
     articles = write_jsonl(tmp_path / "corpus" / "articles.jsonl", [*HARBOUR, PANDA])
     runs = []
     for name in ("first", "second"):
