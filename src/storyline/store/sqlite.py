@@ -388,24 +388,36 @@ class Store:
         )
 
     def stories(self) -> list[Story]:
-        members: dict[str, list[str]] = {}
-        for row in self.db.execute(
-            "SELECT sa.story_id, sa.article_id FROM story_articles sa "
-            "JOIN articles a ON a.id = sa.article_id "
-            "ORDER BY a.published IS NULL, a.published, a.id"
-        ):
-            members.setdefault(row[0], []).append(row[1])
-        stories = []
-        for row in self.db.execute("SELECT id, title, data FROM stories"):
-            data = json.loads(row["data"])
-            stories.append(
-                Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
-            )
+        """Every story, the largest first; each story's articles in publication order."""
+        stories = self._stories()
         stories.sort(key=lambda s: (-len(s.article_ids), s.title))
         return stories
 
     def story(self, story_id: str) -> Story | None:
-        return next((s for s in self.stories() if s.id == story_id), None)
+        found = self._stories(story_id)
+        return found[0] if found else None
+
+    def _stories(self, story_id: str | None = None) -> list[Story]:
+        """All stories, or the one of ``story_id`` (read alone: a story page need not read them all)."""
+        one = story_id is not None
+        args = (story_id,) if one else ()
+        members: dict[str, list[str]] = {}
+        for row in self.db.execute(
+            "SELECT sa.story_id, sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            + (" WHERE sa.story_id = ?" if one else "")
+            + " ORDER BY a.published IS NULL, a.published, a.id",
+            args,
+        ):
+            members.setdefault(row[0], []).append(row[1])
+        stories = []
+        for row in self.db.execute(
+            "SELECT id, title, data FROM stories" + (" WHERE id = ?" if one else ""), args
+        ):
+            data = json.loads(row["data"])
+            stories.append(
+                Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
+            )
+        return stories
 
     def save_lexicon(self, ids: Iterable[str], data: bytes) -> None:
         """Keep the document frequencies (``Lexicon.to_bytes``) counted over the articles ``ids``."""
