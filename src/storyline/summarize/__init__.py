@@ -117,7 +117,8 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
 def _support(articles: list[Article], sentences: list[tuple[int, int]], prose: list[int]) -> np.ndarray:
     """Per sentence, how much of the story it stands for: its cosine to the sum of the ``prose`` sentences,
     each weighted as its position discounts a gain, over the root of their number."""
-    vectors = np.vstack([articles[a].sentence_vectors[k] for a, k in sentences])
+    # ``sentences`` are every sentence of every article, in order: the articles' arrays stacked.
+    vectors = np.vstack([article.sentence_vectors for article in articles])
     if not prose:
         return np.zeros(len(sentences))
     early = np.array([1 / (1 + sentences[i][1] / POSITION_HALF) for i in prose])
