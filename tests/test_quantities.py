@@ -69,6 +69,20 @@ def test_the_toll_is_the_whole_not_the_subset_it_includes(sentence: str) -> None
     assert [(q.value, q.noun) for q in found] == [(8.0, "injured"), (3.0, "people")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "subsets"),
+    [
+        ("Twelve people, among them four children and two teachers, died in the Orrby fire.", [4.0]),
+        ("Twelve people, among them four children and two workers, have died at the depot.", [4.0, 2.0]),
+    ],
+)
+def test_the_toll_is_the_whole_after_an_aside_listing_several_subsets(
+    sentence: str, subsets: list[float]
+) -> None:
+    found = [(q.value, q.noun) for q in quantities(sentence)]
+    assert found == [(12.0, "dead")] + [(n, "people") for n in subsets]
+
+
 def test_a_partitive_without_a_number_is_not_a_count() -> None:
     assert quantities("Five of the injured were taken to Lerby hospital.") == []
 

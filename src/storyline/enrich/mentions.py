@@ -116,11 +116,15 @@ _NEGATED_ONE = re.compile(r"\b(?:no|not)[\s-]+$", re.IGNORECASE)
 # "Eight people including three children were injured": the fate the subset's words carry is the whole's.
 _SUBSET_BETWEEN = re.compile(r",?\s+(?:including|among them|among whom)\s+$", re.IGNORECASE)
 _FATES = ("dead", "injured", "missing")
-# "Eight people, among them three children, were injured": the fate after the aside.
+# "Eight people, among them three children, were injured", "..., died": the fate after the aside, which
+# may go on past the subset ("among them four children and two teachers, died").
 _FATE_AFTER = re.compile(
-    r",\s+(?:were|are|have\s+been|had\s+been)\s+(?P<fate>killed|dead|injured|hurt|wounded|missing)\b",
+    r"(?:\s+and\s+[^,.;:]{1,40})?,\s+(?:(?:were|are|have\s+been|had\s+been)\s+(?P<fate>killed|dead|injured|hurt|wounded|missing)"
+    r"|(?:have\s+|had\s+)?(?P<died>died|perished))\b",
     re.IGNORECASE,
 )
+# "among them four children and two teachers": the aside may list several subsets.
+_SUBSET_AND = re.compile(r",?\s+(?:and\s+)?$", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded)\s+$", re.I)
 
 _CURRENCY_SYMBOLS = {
@@ -672,15 +676,15 @@ def _whole_fates(sentence: str, found: list[Quantity]) -> list[Quantity]:
         whole, part = out[k - 1], out[k]
         if whole.noun != "people" or not _SUBSET_BETWEEN.fullmatch(sentence, whole.end, part.start):
             continue
-        after = _FATE_AFTER.match(sentence, part.end)
-        fate = (
-            part.noun
-            if part.noun in _FATES
-            else after and _NOUN_CLASS.get(after["fate"].lower(), after["fate"].lower())
-        )
+        last = k
+        while last + 1 < len(out) and _SUBSET_AND.fullmatch(sentence, out[last].end, out[last + 1].start):
+            last += 1
+        after = _FATE_AFTER.match(sentence, out[last].end)
+        fate = part.noun if part.noun in _FATES else after and ("dead" if after["died"] else after["fate"])
+        fate = _NOUN_CLASS.get(fate.lower(), fate.lower()) if fate else None
         if fate in _FATES:
             out[k - 1] = replace(whole, noun=fate)
-            out[k] = replace(part, noun="people")
+            out[k : last + 1] = [replace(q, noun="people") for q in out[k : last + 1]]
     return out
 
 
