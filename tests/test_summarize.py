@@ -67,6 +67,10 @@ def test_a_shared_fact_quotes_itself_first_and_cites_each_source_once(corpus: di
         "and then the council met again.",  # a fragment cut from its sentence
         "FILE - In this May 2, 2041, file photo, the mayor of Varnhal speaks to reporters.",
         "VARNHAL, VL - MAY 2: The mayor of Varnhal speaks to reporters at the town hall.",
+        "You can unsubscribe at any time.",
+        "Please enable JavaScript to watch this video.",
+        "This article was originally published on the Varnhal Herald's site.",
+        "This story has been corrected to show the bridge's length.",
     ],
 )
 def test_page_furniture_is_noise(line: str) -> None:
@@ -76,6 +80,7 @@ def test_page_furniture_is_noise(line: str) -> None:
 def test_a_plain_news_sentence_is_not_noise() -> None:
     assert not is_noise("Engineers closed the Varnhal river bridge on Thursday after finding cracks.")
     assert not is_noise('"We will not take risks with people\'s lives," the mayor said.')
+    assert not is_noise("The report was not originally published by the council, the mayor said.")
 
 
 def test_a_concept_weighs_the_number_of_sources_using_it_less_one() -> None:

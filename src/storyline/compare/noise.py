@@ -11,10 +11,14 @@ import re
 
 _MARKERS = re.compile(
     r"https?://|www\.|pic\.twitter|@\w+|\b\d{1,2}:\d\d\b"  # links, handles, video running times
-    r"|\b(?:click|tap) here\b|\bread (?:more|or share)\b|\bshare (?:this|on)\b|\bsubscribe\b|\bsign up\b"
-    r"|\bnewsletter\b|\bfollow (?:us|our)\b|\bpublished (?:on|at)\b|\bupdated (?:on|at)\b"
+    r"|\b(?:click|tap) here\b|\bread (?:more|or share)\b|\bshare (?:this|on)\b|\b(?:un)?subscribe\b"
+    r"|\bsign up\b|\bnewsletter\b|\bfollow (?:us|our)\b|\bpublished (?:on|at)\b|\bupdated (?:on|at)\b"
     r"|\bexplore further\b|\bmust watch\b|\brelated:|\btopics:|\bcopyright\b|©|\ball rights reserved\b"
-    r"|\badvertisement\b",
+    r"|\badvertisement\b|\bjavascript\b|\byour browser\b|\bterms of (?:use|service)\b|\bprivacy policy\b"
+    # Editors' notes on the page itself: "This article was originally published on ...", "Originally
+    # published by ...", "This story has been corrected to show ...".
+    r"|^(?:a version of )?this (?:article|story|post|report) (?:was |has been |originally |first )*"
+    r"(?:published|appeared|updated|amended|corrected|edited)\b|^originally published\b",
     re.IGNORECASE,
 )
 # Photo captions: "FILE - In this May 2, 2041, file photo, ...", "HARBOURTON, VL - MAY 2: The mayor ...".
