@@ -188,11 +188,13 @@ def _store_with(db: Path, articles: list[Article]) -> Store:
 def test_new_articles_join_existing_stories_across_runs(corpus: dict[str, Article], tmp_path: Path) -> None:
     fire, school = pick(corpus, "hollvik"), pick(corpus, "dunmere")
     with _store_with(tmp_path / "s.db", fire[:3] + school) as store:
-        first = {s.id: s for s in pipeline.update_stories(store)}
+        pipeline.update_stories(store)
+        first = {s.id: s for s in store.stories()}
         kept = next(s for s in first.values() if "dunmere-1" in s.article_ids)
         for a in [fire[3], *pick(corpus, "vote")]:
             store.add_article(dataclasses.replace(a, sentences=[], vector=None, sentence_vectors=None))
-        second = {s.id: s for s in pipeline.update_stories(store)}
+        pipeline.update_stories(store)
+        second = {s.id: s for s in store.stories()}
     fire_story = story_id(fire)
     assert first[fire_story].article_ids == ["hollvik-1", "hollvik-2", "hollvik-3"]
     assert second[fire_story].article_ids == ["hollvik-1", "hollvik-2", "hollvik-3", "hollvik-4"]
@@ -214,7 +216,8 @@ def test_each_run_keeps_the_counts_of_every_original_in_a_story(
     later = [fire[3], *pick(corpus, "vote"), dataclasses.replace(corpus["wire"], duplicate_of="hollvik-1")]
     with _store_with(tmp_path / "s.db", fire[:3] + pick(corpus, "dunmere")) as store:
         for run in range(2):
-            stories = pipeline.update_stories(store)
+            pipeline.update_stories(store)
+            stories = store.stories()
             originals = store.articles(include_duplicates=False)
             store.load_mentions(originals)
             assert {a for s in stories for a in s.article_ids} >= {a.id for a in originals}
@@ -245,7 +248,8 @@ def test_a_syndicated_copy_joins_its_story_and_counts_once(
             vector=None,
         )
         store.add_article(copy)
-        stories = pipeline.update_stories(store)
+        pipeline.update_stories(store)
+        stories = store.stories()
     [story] = [s for s in stories if "wire" in s.article_ids]
     assert "wire-copy" in story.article_ids
     # Harbour Gazette, Island Courier and Nordic Wire; the copy in Coast Daily is Nordic Wire's report.
@@ -417,7 +421,8 @@ def test_a_run_reads_the_window_of_a_store_and_decides_as_loading_everything(
         assert all(weeks)
         for run, week in enumerate(weeks):
             read.clear()
-            stories = pipeline.update_stories(store)
+            pipeline.update_stories(store)
+            stories = store.stories()
             expected = everything.add_all(week)
             known += week
             story = {a: s.article_ids for s in stories for a in s.article_ids}

@@ -192,8 +192,8 @@ def enrich_stored(
 
 def update_stories(
     store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
-) -> list[Story]:
-    """Bring the store's stories up to date and return them all.
+) -> None:
+    """Bring the store's stories up to date (``store.stories()`` reads them).
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
     a story are assigned in publication order to an existing story or start a new one (streaming); only
@@ -213,7 +213,7 @@ def update_stories(
         # Every original is in a story now, and the batch has counted them all.
         originals = [a.id for a in articles if a.duplicate_of is None]
         store.save_lexicon(originals, lexicon.to_bytes())
-        return stories
+        return
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
     known = [(i, day) for i, day, copy_of in catalogue if copy_of is None and i in story_of]
@@ -275,7 +275,6 @@ def update_stories(
     if new:
         # The clusterer counted the newcomers on top of the stored articles: every original in a story.
         store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
-    return store.stories()
 
 
 def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
