@@ -219,3 +219,17 @@ def test_of_two_sentences_adding_nothing_else_the_one_that_stands_for_the_openin
     comparison = Comparison([herald], [], [np.ones(3)], [0], {})
     texts = [s["text"] for s in summarize(comparison, max_words=11)]
     assert texts == [herald.sentences[2].text]
+
+
+def test_a_report_is_preferred_to_an_opinion_piece_saying_as_much() -> None:
+    # The same shape of sentence in both, the opinion piece listed first: only the genre tells them apart.
+    column = _with_vectors(
+        "column", ["Frankly, the harbour wall should have been raised years ago."], [[1, 0]]
+    )
+    report = _with_vectors("report", ["The harbour wall will be raised by two metres next spring."], [[1, 0]])
+    framing = [{"article_id": "column", "genre": "opinion"}, {"article_id": "report", "genre": "report"}]
+    comparison = Comparison([column, report], [], [np.ones(1), np.ones(1)], [0, 1], {"framing": framing})
+    assert [s["text"] for s in summarize(comparison, max_words=11)] == [report.sentences[0].text]
+    # A story told by opinion pieces alone is still summarised from them.
+    only = Comparison([column], [], [np.ones(1)], [0], {"framing": framing[:1]})
+    assert [s["text"] for s in summarize(only, max_words=11)] == [column.sentences[0].text]
