@@ -434,3 +434,16 @@ def test_worker_tasks_cover_every_article_in_order_with_small_tasks_at_the_end()
     assert set(sizes[:small]) == {CHUNK}
     assert all(size <= TAIL_CHUNK for size in sizes[small:])
     assert sum(sizes[small:]) <= 2 * CHUNK
+
+
+def test_enriching_drops_the_vectors_an_older_recipe_cached_for_the_text(embedder, tmp_path: Path) -> None:
+    article = make_articles()[0]
+    older = {"article:lead:split0:title0", "sentences:split0"}
+    with Store(tmp_path / "cache.db") as store:
+        for kind in older:
+            store.put_vectors(article.hash, embedder.name, kind, np.ones((1, 4)))
+        enrich([article], store=store, embedder=embedder)
+        rows = store.db.execute("SELECT kind FROM vectors WHERE hash = ?", (article.hash,))
+        kinds = {kind for (kind,) in rows}
+    assert len(kinds) == 2, "the article vector and the sentence vectors of today's recipe"
+    assert not kinds & older

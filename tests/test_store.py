@@ -192,6 +192,22 @@ def test_putting_vectors_again_overwrites(store: Store) -> None:
     np.testing.assert_array_equal(store.get_vectors("h1", "m", "article"), np.full((1, 4), 2.0))
 
 
+def test_vectors_of_an_older_recipe_are_dropped_when_the_text_is_cached_again(store: Store) -> None:
+    old, other_title = "article:lead:split1:titleA", "article:lead:split2:titleB"
+    for kind in (old, other_title, "sentences:split1"):
+        store.put_vectors("h1", "m", kind, np.ones((1, 4)))
+    store.put_vectors("h1", "other-model", old, np.ones((1, 4)))
+    store.put_vectors("h2", "m", old, np.ones((1, 4)))
+
+    store.put_vectors("h1", "m", "article:lead:split2:titleA", np.full((1, 4), 2.0), "article:lead:split2:")
+
+    assert store.get_vectors("h1", "m", old) is None, "no run reads the older recipe's vector"
+    assert store.get_vectors("h1", "m", other_title) is not None, "the same text under another headline"
+    assert store.get_vectors("h1", "m", "sentences:split1") is not None, "another family"
+    assert store.get_vectors("h1", "other-model", old) is not None, "another model"
+    assert store.get_vectors("h2", "m", old) is not None, "another text"
+
+
 # -- stories --------------------------------------------------------------------------------------
 
 

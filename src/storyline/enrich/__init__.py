@@ -90,7 +90,8 @@ class _Vectors:
 
     def put(self, article: Article, kind: str, vectors: np.ndarray) -> None:
         if self.store is not None:
-            self.store.put_vectors(article.hash, self.embedder.name, kind, vectors)
+            recipe = self.sentence_kind if kind == self.sentence_kind else f"{self.article_recipe}:"
+            self.store.put_vectors(article.hash, self.embedder.name, kind, vectors, recipe)
 
     def sentences(self, articles: list[Article], with_titles: bool) -> dict[str, np.ndarray]:
         """Fill ``sentence_vectors``; return the titles' vectors when asked for (the older recipe)."""

@@ -350,8 +350,20 @@ class Store:
             return None
         return np.frombuffer(row["data"], dtype=np.float32).reshape(-1, row["dim"]).copy()
 
-    def put_vectors(self, hash_: str, model: str, kind: str, vectors: np.ndarray) -> None:
+    def put_vectors(
+        self, hash_: str, model: str, kind: str, vectors: np.ndarray, recipe: str | None = None
+    ) -> None:
+        """Cache the vectors of a text. With ``recipe`` (a prefix of ``kind``), the text's vectors of the
+        same family (the kind up to its first colon) cached by another recipe are dropped: no later run
+        reads them, and a store upgraded across recipes would otherwise keep a copy per recipe."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if recipe is not None:
+            family = kind.split(":", 1)[0] + ":"
+            self.db.execute(
+                "DELETE FROM vectors WHERE hash = ? AND model = ? AND substr(kind, 1, ?) = ?"
+                " AND substr(kind, 1, ?) != ?",
+                (hash_, model, len(family), family, len(recipe), recipe),
+            )
         self.db.execute(
             "INSERT OR REPLACE INTO vectors (hash, model, kind, dim, data) VALUES (?, ?, ?, ?, ?)",
             (hash_, model, kind, int(vectors.shape[-1]), vectors.tobytes()),
