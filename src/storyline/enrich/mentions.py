@@ -119,7 +119,8 @@ _FATES = ("dead", "injured", "missing")
 # "Eight people, among them three children, were injured", "..., died": the fate after the aside, which
 # may go on past the subset ("among them four children and two teachers, died").
 _FATE_AFTER = re.compile(
-    r"(?:\s+and\s+[^,.;:]{1,40})?,\s+(?:(?:were|are|have\s+been|had\s+been)\s+(?P<fate>killed|dead|injured|hurt|wounded|missing)"
+    r"(?:\s+and\s+[^,.;:]{1,40})?,\s+"
+    r"(?:(?:were|are|have\s+been|had\s+been)\s+(?P<fate>killed|dead|injured|hurt|wounded|missing)"
     r"|(?:have\s+|had\s+)?(?P<died>died|perished))\b",
     re.IGNORECASE,
 )
