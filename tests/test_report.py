@@ -264,6 +264,59 @@ def test_markdown_links_only_http_urls_and_escapes_raw_html() -> None:
     assert "\\<script>" in markdown
 
 
+def _one_story_doc(title: str, summary: str, quote: str) -> dict[str, Any]:
+    """One story of one article, cited once: the smallest document that shows each text once."""
+    article = {"id": "m1", "title": title, "source": "Harbour Post", "published": "2026-11-22"}
+    citation = {"article_id": "m1", "quote": quote}
+    return {
+        "stories": [
+            {
+                "id": "m",
+                "title": title,
+                "articles": [article],
+                "summary": [{"text": summary, "citations": [citation]}],
+            }
+        ]
+    }
+
+
+def _rendered_markdown(doc: dict[str, Any]) -> str:
+    markdown_it = pytest.importorskip("markdown_it")
+    return str(
+        markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(render_markdown(doc))
+    )
+
+
+def test_markdown_keeps_markup_in_titles_and_quotes_as_plain_text() -> None:
+    # A headline is untrusted: in a Markdown viewer it must not fetch a tracking image, add a link
+    # of its own, turn bold, or lose its closing "#".
+    title = (
+        "Ferry *fares* up ![pixel](https://tracker.example/p.png) [details](https://phish.example) _now_ #"
+    )
+    quote = "Fares rise by 10 % on ~~Monday~~, `the operator` said &amp; confirmed."
+    html = _rendered_markdown(_one_story_doc(title, "Ferry fares rise on Monday.", quote))
+
+    assert "<img" not in html and 'href="https://phish.example"' not in html
+    assert "<em>fares</em>" not in html and "<del>" not in html
+    assert f"<h2>1. {escape(title, quote=False)}</h2>" in html
+    assert f"<strong>{escape(title, quote=False)}</strong>" in html
+    assert escape(f"“{quote}”", quote=False) in html
+
+
+def test_markdown_summary_paragraph_cannot_become_a_list_or_heading() -> None:
+    for sentence in ("3. The ferry left at noon.", "- The ferry left at noon.", "# The ferry left at noon."):
+        html = _rendered_markdown(_one_story_doc("Ferry leaves", sentence, "The ferry left at noon."))
+
+        assert f"<p>{sentence} [1]</p>" in html, sentence
+
+
+def test_markdown_counts_one_story_article_and_source_in_the_singular() -> None:
+    markdown = render_markdown(_one_story_doc("Ferry leaves", "The ferry left.", "The ferry left."))
+
+    assert "1 story · 1 article · 1 source\n" in markdown
+    assert "\n1 article · 1 source · 2026-11-22\n" in markdown
+
+
 def test_markdown_marks_empty_sections_as_none() -> None:
     markdown = render_markdown(make_doc())
     empty_story = markdown.split("## 2. Quiet week at the observatory", 1)[1].split("## Ingest", 1)[0]

@@ -6,6 +6,7 @@ are shared with the HTML renderer so that both reports number citations identica
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -194,14 +195,40 @@ def global_article_titles(stories: list[dict[str, Any]]) -> dict[str, str]:
 # --------------------------------------------------------------------------- Markdown escaping
 
 
+# What turns inline text into markup: a raw tag, emphasis, code, a link or image, strikethrough, or
+# a character reference. Backslashes too, so an existing ``\<`` cannot cancel the escape.
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<~]|&(?=#?\w+;)")
+# What a line may start with to open a heading, quote or list instead of a paragraph.
+_BLOCK_MARKER = re.compile(r"^(?:[#>+-]|\d{1,9}[.)](?=\s|$))")
+
+
 def _inline(value: Any) -> str:
     """Make untrusted text safe to embed in a Markdown line.
 
-    Whitespace is collapsed so the text cannot start new lines, lists or headings, and ``<`` is
-    backslash-escaped so a Markdown-to-HTML converter never sees a raw tag (backslashes first, so
-    an existing ``\\<`` cannot cancel the escape).
+    Whitespace is collapsed so the text cannot start new lines, and markup characters are
+    backslash-escaped so a Markdown viewer shows them as text: a headline can neither inject a raw
+    tag nor a link or a remote image of its own.
     """
-    return " ".join(text(value).split()).replace("\\", "\\\\").replace("<", "\\<")
+    return _INLINE_MARKUP.sub(lambda found: "\\" + found.group(), " ".join(text(value).split()))
+
+
+def _line_start(line: str) -> str:
+    """Escape a block marker that untrusted text puts at the start of a line (``3.``, ``-``, ``#``)."""
+    found = _BLOCK_MARKER.match(line)
+    if found is None:
+        return line
+    # The escape goes before the character that makes the marker: ``\#`` but ``3\.``.
+    at = found.end() - 1
+    return f"{line[:at]}\\{line[at:]}"
+
+
+def _heading(value: str) -> str:
+    """Keep a trailing ``#`` of a heading's text, which Markdown would drop as a closing sequence."""
+    return value[:-1] + "\\#" if value.endswith("#") else value
+
+
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
 def _cell(value: Any) -> str:
@@ -241,9 +268,13 @@ def render_markdown(doc: dict[str, Any]) -> str:
     if text(doc.get("generated")).strip():
         lines += [f"_Generated {_inline(doc.get('generated'))}_", ""]
     unsourced = unsourced_articles(stories)
-    plural = "s" if unsourced != 1 else ""
-    without = f" ({unsourced} article{plural} without a source)" if unsourced else ""
-    lines += [f"{len(stories)} stories · {article_total} articles · {len(all_sources)} sources{without}", ""]
+    without = f" ({_plural(unsourced, 'article')} without a source)" if unsourced else ""
+    counts = [
+        _plural(len(stories), "story", "stories"),
+        _plural(article_total, "article"),
+        _plural(len(all_sources), "source"),
+    ]
+    lines += [" · ".join(counts) + without, ""]
 
     lines += ["## Stories", ""]
     if stories:
@@ -271,8 +302,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
 
 def _story(number: int, story: dict[str, Any]) -> list[str]:
     index = StoryIndex(story)
-    lines = [f"## {number}. {_inline(story.get('title')) or f'Story {number}'}", ""]
-    facts = [f"{len(index.articles)} articles", f"{source_count(story)} sources"]
+    lines = [f"## {number}. {_heading(_inline(story.get('title'))) or f'Story {number}'}", ""]
+    facts = [_plural(len(index.articles), "article"), _plural(source_count(story), "source")]
     span = format_span(story_span(story))
     if span:
         facts.append(span)
@@ -322,7 +353,7 @@ def _summary(story: dict[str, Any], index: StoryIndex) -> list[str]:
         markers = "".join(f"[{n}]" for n in numbers)
         sentence_text = _inline(sentence.get("text"))
         parts.append(f"{sentence_text} {markers}" if markers else sentence_text)
-    lines += [" ".join(parts), ""]
+    lines += [_line_start(" ".join(parts)), ""]
     by_number = {n: (article_id, quote) for n, article_id, quote in index.cited}
     for n in sorted(cited):
         article_id, quote = by_number[n]
