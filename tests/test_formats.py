@@ -135,6 +135,26 @@ def test_csv_accepts_body_column_semicolons_and_tsv(tmp_path: Path) -> None:
     assert (article_of(t).title, article_of(t).text) == ("Bakery", BAKERY)
 
 
+def test_csv_quote_left_open_is_rejected_instead_of_swallowing_the_rows_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text(f'id,text\nc1,{ORCHARD}\nc2,"{BAKERY}\nc3,{MUSEUM}\nc4,{TRAM}\n', encoding="utf-8")
+    records = read(path)
+    assert reasons(records) == {
+        f"{path}#line 2": None,
+        f"{path}#line 3": "malformed CSV from here on, not read: a quoted field opened here is never closed",
+    }
+    closed = tmp_path / "closed.csv"
+    closed.write_text(f'id,text\nc1,{ORCHARD}\nc2,"{BAKERY}\n{MUSEUM}"', encoding="utf-8")
+    assert article_of(read(closed)[1]).text == f"{BAKERY}\n{MUSEUM}", "closed on the last line: read"
+
+
+def test_csv_header_below_blank_lines_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text(f"\n\nid,text\nc1,{ORCHARD}\n", encoding="utf-8")
+    [record] = read(path)
+    assert record.origin == f"{path}#line 4" and article_of(record).id == "c1"
+
+
 def test_csv_without_a_text_column_is_rejected_naming_the_columns(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("name,age\nMaren Kolb,41\n", encoding="utf-8")

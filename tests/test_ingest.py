@@ -6,6 +6,7 @@ All inputs are small fictional files written into ``tmp_path`` by the tests them
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def read(*paths: Path | str) -> list[Record]:
     return list(Reader().read(list(paths)))
 
 
+def reasons(records: list[Record]) -> dict[str, str | None]:
+    return {r.origin: r.reason for r in records}
+
+
 def ingest(*paths: Path | str, store: Store | None = None) -> IngestResult:
     return Ingestor(store).add_all(Reader().read(list(paths)))
 
@@ -93,6 +98,14 @@ def test_normalise_date_reads_written_dates(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize("raw", ["not a date at all", "", "   ", None, "2023-02-30"])
 def test_normalise_date_returns_none_for_non_dates(raw: str | None) -> None:
+    assert normalise_date(raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw", ["yesterday", "3 hours ago", "now", "Monday", "last week", "May 5", "2024", "12", "-1"]
+)
+def test_a_date_that_needs_todays_clock_is_no_date(raw: str) -> None:
+    # Read against the clock, an archive would take the day it was ingested, and another on each run.
     assert normalise_date(raw) is None
 
 
@@ -299,6 +312,24 @@ def test_an_untitled_record_is_titled_by_its_first_line_that_is_not_page_furnitu
     assert record.article.title == "Ferry crews in Oskarvik vote to end strike"
 
 
+def test_an_unpaired_surrogate_escape_is_replaced_and_the_lines_after_it_are_read(tmp_path: Path) -> None:
+    # Valid JSON, but "\ud800" alone is no character: it cannot be hashed, stored or written as UTF-8.
+    path = write_jsonl(
+        tmp_path / "scraped.jsonl",
+        [
+            '{"id": "s1", "title": "Bakery \\udc00prize", "text": "' + BAKERY + ' \\ud800"}',
+            {"id": "s2", "text": MUSEUM},
+        ],
+    )
+    result = ingest(path)
+    assert [(e.article_id, e.status) for e in result.entries] == [("s1", "ingested"), ("s2", "ingested")]
+    first = result.articles[0]
+    assert first.text == f"{BAKERY} \ufffd" and first.title == "Bakery \ufffdprize"
+    assert result.entries[0].warnings == [
+        "2 unpaired surrogate escapes (\\ud800-\\udfff) replaced with U+FFFD"
+    ]
+
+
 def test_invalid_json_file_is_one_rejected_record(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('[{"text": "half', encoding="utf-8")
@@ -349,6 +380,27 @@ def test_missing_path_is_rejected(tmp_path: Path) -> None:
     assert record.reason == "no such file or directory"
 
 
+def test_links_and_fifos_in_a_folder_are_reported_not_skipped(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "museum.txt").write_text(MUSEUM, encoding="utf-8")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    (folder / "linked.txt").symlink_to(elsewhere / "museum.txt")
+    (folder / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (folder / "older").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")  # opening it would wait forever for a writer
+    records = reasons(read(folder))
+    assert records == {
+        str(folder / "bakery.txt"): None,
+        str(folder / "gone.txt"): "broken symbolic link (its target does not exist)",
+        str(folder / "linked.txt"): None,
+        str(folder / "older"): "symbolic link to a folder, not followed (give the folder itself)",
+        str(folder / "pipe.txt"): "not a regular file or folder",
+    }
+
+
 def test_unsupported_extension_is_rejected_with_the_extension_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_text("Some plain words that are not in a supported file type.", encoding="utf-8")
@@ -363,6 +415,26 @@ def test_files_named_alike_in_different_folders_keep_both(tmp_path: Path) -> Non
     (tmp_path / "b" / "story.txt").write_text(f"Bakery\n\n{BAKERY}", encoding="utf-8")
     result = ingest(tmp_path)
     assert [e.article_id for e in result.entries] == ["story", "story-2"]
+
+
+def test_records_without_ids_in_files_named_alike_keep_both_but_own_ids_stay_unique(tmp_path: Path) -> None:
+    # Daily exports: the made-up ids "batch-1" meet, and are numbered like files'; the user's own do not.
+    (tmp_path / "monday").mkdir()
+    (tmp_path / "tuesday").mkdir()
+    tram = "The Selby tram line will run every six minutes from Monday, the transport office said."
+    monday = write_jsonl(
+        tmp_path / "monday" / "batch.jsonl", [{"text": ORCHARD}, {"id": "k1", "text": MUSEUM}]
+    )
+    tuesday = write_jsonl(
+        tmp_path / "tuesday" / "batch.jsonl", [{"text": BAKERY}, {"id": "k1", "text": tram}]
+    )
+    result = ingest(monday, tuesday)
+    assert [(e.article_id, e.status) for e in result.entries] == [
+        ("batch-1", "ingested"),
+        ("k1", "ingested"),
+        ("batch-1-2", "ingested"),
+        ("k1", "rejected"),
+    ]
 
 
 # -- ledger and idempotence -----------------------------------------------------------------------

@@ -120,7 +120,7 @@ class Ingestor:
             if near is not None:
                 original = self._original_with_id(near[0])
         if self._id_taken(article.id):
-            if "#" in record.origin:
+            if record.article_id is not None:
                 # A record's own id is the user's key; silently renaming it would break their joins.
                 first = self._origin_by_id.get(article.id, "the store")
                 return LedgerEntry(
@@ -129,7 +129,8 @@ class Ingestor:
                     article_id=article.id,
                     reason=f"id '{article.id}' already used by a different article ({first})",
                 )
-            # Files named alike in different folders: keep both, with a numbered id.
+            # An id made up from a file name (files, or records without ids, named alike in different
+            # folders): keep both, with a numbered id.
             base, n = article.id, 2
             while self._id_taken(f"{base}-{n}"):
                 n += 1

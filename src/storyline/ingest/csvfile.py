@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ TEXT_COLUMNS = ("text", "body", "content")
 OPTIONAL_COLUMNS = ("id", "title", "url", "source", "published", "language", "author")
 DELIMITERS = (",", "\t", ";", "|")
 _COLUMN_NAME = re.compile(r"^[\w.-]{0,40}$")
+# A last line after the file's own: a quoted field left open swallows it, which is how such a field is
+# told from one closed on the last line (csv's lenient reader returns both without complaint).
+_END = "\ue001end of file\ue001"
+_UNCLOSED = "a quoted field opened here is never closed"
 
 
 @dataclass
@@ -57,25 +62,32 @@ def read_csv(text: str, delimiter: str, max_field: int) -> Iterator[CsvRow] | st
     """The rows of a CSV text, or a reason the whole file cannot be read (no text column)."""
     if csv.field_size_limit() < max_field:
         csv.field_size_limit(max_field)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    lines = itertools.chain(io.StringIO(text.lstrip("\ufeff"), newline=""), ["\n", _END + "\n"])
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader, None)
+        while header == []:  # blank lines above the header
+            header = next(reader, None)
     except csv.Error as exc:
         return f"cannot read the CSV header: {exc}"
-    if header is None:
+    if not header or header == [_END]:
         return "CSV file has no header row"
+    if _END in header[-1]:
+        return f"cannot read the CSV header: {_UNCLOSED}"
     columns = [c.strip().lower() for c in header]
     text_columns = [i for i, c in enumerate(columns) if c in TEXT_COLUMNS]
     if not text_columns:
         shown = ", ".join(repr(c) for c in columns[:12])
         return f"CSV header has no 'text', 'body' or 'content' column (columns: {shown})"
-    return _rows(reader, columns, text_columns)
+    return _rows(reader, columns, text_columns, reader.line_num)
 
 
-def _rows(reader: Iterator[list[str]], columns: list[str], text_columns: list[int]) -> Iterator[CsvRow]:
+def _rows(
+    reader: Iterator[list[str]], columns: list[str], text_columns: list[int], header_line: int
+) -> Iterator[CsvRow]:
     wanted = [(i, c) for i, c in enumerate(columns) if c in OPTIONAL_COLUMNS]
     text_name = columns[text_columns[0]]
-    last_line = 1
+    last_line = header_line
     while True:
         start = last_line + 1
         try:
@@ -88,6 +100,11 @@ def _rows(reader: Iterator[list[str]], columns: list[str], text_columns: list[in
         last_line = reader.line_num  # type: ignore[attr-defined]
         if not row:
             continue  # a blank line is not a record
+        if row == [_END]:
+            return
+        if _END in row[-1]:
+            yield CsvRow(start, reason=f"malformed CSV from here on, not read: {_UNCLOSED}")
+            return
         cells = [cell.strip() for cell in row]
         record = {name: cells[i] for i, name in wanted if i < len(cells) and cells[i]}
         own_id = record.get("id")

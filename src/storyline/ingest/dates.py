@@ -1,4 +1,5 @@
-"""Publication dates: any reasonable written date to ISO 8601 (YYYY-MM-DD)."""
+"""Publication dates: any reasonable written date to ISO 8601 (YYYY-MM-DD); never one read against
+today's clock."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import dateparser
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # "January. 05, 2019" (a Korean-site habit): the dot after the month defeats parsers.
 _MONTH_DOT = re.compile(r"\b([A-Za-z]{3,9})\.(?=\s*\d)")
-_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False}
+# Only dates that say when by themselves: "yesterday", "3 hours ago", "Monday", "May 5" or a bare "2024"
+# would be read against today's clock, giving an archive the day it was ingested (and a new one each run).
+_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "STRICT_PARSING": False,
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+    "REQUIRE_PARTS": ["year", "month"],
+}
 
 
 def normalise_date(value: object) -> str | None:

@@ -41,7 +41,7 @@ from storyline.ingest.encoding import CODEPAGE_TIE, binary_kind, declared_charse
 from storyline.ingest.feeds import feed_root, parse_feed, xml_root
 from storyline.ingest.html import parse_html
 from storyline.ingest.language import detect_language
-from storyline.ingest.records import RecordError, article_from_record
+from storyline.ingest.records import RecordError, article_from_record, without_lone_surrogates
 from storyline.ingest.text import parse_text
 from storyline.ingest.warc import WarcBreak, iter_warc
 from storyline.model import Article
@@ -74,7 +74,7 @@ class Record:
     origin: str
     article: Article | None = None
     reason: str | None = None
-    article_id: str | None = None  # the record's own id, kept when the record is rejected
+    article_id: str | None = None  # the record's own id (None when the reader made one up), kept if rejected
     warnings: list[str] = field(default_factory=list)  # read, but not cleanly (e.g. invalid bytes replaced)
 
 
@@ -111,13 +111,25 @@ class _Source:
 
 
 def record_from_json(obj: object, origin: str, fallback_id: str) -> Record:
+    warnings: list[str] = []
+    if isinstance(obj, dict):
+        obj, replaced = without_lone_surrogates(obj)
+        if replaced:
+            # JSON lets "\ud800" stand alone, but such a string cannot be hashed, stored or written out.
+            s = "s" if replaced != 1 else ""
+            warnings.append(f"{replaced} unpaired surrogate escape{s} (\\ud800-\\udfff) replaced with U+FFFD")
     try:
-        return Record(origin, article=article_from_record(obj, origin, fallback_id))
+        article = article_from_record(obj, origin, fallback_id)
     except RecordError as exc:
         own_id = obj.get("id") if isinstance(obj, dict) else None
         return Record(
-            origin, reason=str(exc), article_id=str(own_id) if isinstance(own_id, str | int) else None
+            origin,
+            reason=str(exc),
+            article_id=str(own_id) if isinstance(own_id, str | int) else None,
+            warnings=warnings,
         )
+    own = article.id if isinstance(obj, dict) and "id" in obj else None
+    return Record(origin, article=article, article_id=own, warnings=warnings)
 
 
 def file_id(path: PurePath) -> str:
@@ -130,14 +142,24 @@ def _over(what: str, size: int | None, limit: int, option: str) -> str:
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Files under ``folder`` in a stable order, skipping hidden ones and manifests."""
+    """Everything under ``folder`` but its subfolders, in a stable order, skipping hidden entries and
+    manifests. Broken links, links to folders and FIFOs are kept, so that they are reported, not lost."""
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file()
+        if (p.is_symlink() or not p.is_dir())
         and p.name != MANIFEST
         and not any(x.startswith(".") for x in p.relative_to(folder).parts)
     )
+
+
+def _unit_kind(path: Path) -> str:
+    """How :meth:`Reader._read_unit` treats a path that is not stdin."""
+    if path.is_file():
+        return "file"
+    if path.is_symlink():
+        return "folder link" if path.is_dir() else "broken link"
+    return "other" if path.exists() else "missing"
 
 
 def _parse_manifest(text: str) -> dict[str, dict[str, str]]:
@@ -224,14 +246,9 @@ class Reader:
             path = Path(raw)
             if path.is_dir():
                 for child in _walk(path):
-                    yield "file", child
-            elif path.is_file():
-                if path.name != MANIFEST:
-                    yield "file", path
-            elif path.exists():
-                yield "other", path
-            else:
-                yield "missing", path
+                    yield _unit_kind(child), child
+            elif path.name != MANIFEST or not path.is_file():
+                yield _unit_kind(path), path
 
     def _read_unit(self, unit: tuple[str, Path]) -> Iterator[Record]:
         kind, path = unit
@@ -239,6 +256,10 @@ class Reader:
             yield from self._read_stdin()
         elif kind == "missing":
             yield Record(str(path), reason="no such file or directory")
+        elif kind == "broken link":
+            yield Record(str(path), reason="broken symbolic link (its target does not exist)")
+        elif kind == "folder link":
+            yield Record(str(path), reason="symbolic link to a folder, not followed (give the folder itself)")
         elif kind == "other":
             yield Record(str(path), reason="not a regular file or folder")
         else:

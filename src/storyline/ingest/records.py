@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from storyline.ingest.dates import normalise_date
@@ -10,10 +11,26 @@ from storyline.ingest.text import headline
 from storyline.model import Article
 
 _OPTIONAL_STRINGS = ("title", "url", "source", "language", "author")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class RecordError(ValueError):
     """A record that cannot become an article; the message is shown to the user as the reason."""
+
+
+def without_lone_surrogates(obj: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """``obj`` with unpaired surrogates in its string values replaced by U+FFFD, and how many there were.
+
+    ``json.loads`` pairs valid surrogate escapes into one character, so any left are unpaired.
+    """
+    replaced = 0
+    cleaned: dict[str, Any] = {}
+    for key, value in obj.items():
+        if isinstance(value, str):
+            value, n = _LONE_SURROGATE.subn("\ufffd", value)
+            replaced += n
+        cleaned[key] = value
+    return (cleaned, replaced) if replaced else (obj, 0)
 
 
 def title_from_text(text: str, limit: int = 120) -> str:
