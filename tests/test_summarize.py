@@ -233,3 +233,22 @@ def test_a_report_is_preferred_to_an_opinion_piece_saying_as_much() -> None:
     # A story told by opinion pieces alone is still summarised from them.
     only = Comparison([column], [], [np.ones(1)], [0], {"framing": framing[:1]})
     assert [s["text"] for s in summarize(only, max_words=11)] == [column.sentences[0].text]
+
+
+def test_a_quotation_over_two_sentences_is_summarised_whole_with_its_speaker() -> None:
+    herald = _with_vectors(
+        "herald",
+        [
+            "Fire crews evacuated the Torvik solvent plant on Monday.",
+            '"We had a very good evacuation.',
+            'Everyone was out within twenty minutes," said fire chief Rasmus Ekholm.',
+        ],
+        [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+    )
+    comparison = Comparison([herald], [], [np.ones(3)], [0], {})
+    summary = summarize(comparison, max_words=40)
+    quotation = " ".join(s.text for s in herald.sentences[1:])
+    assert quotation in [s["text"] for s in summary]
+    for sentence in summary:
+        assert sentence["text"].count('"') % 2 == 0, f"a fragment of a quotation: {sentence['text']}"
+        assert sentence["citations"][0]["quote"] in herald.text

@@ -13,9 +13,10 @@ same). A sentence too close to one already chosen is skipped as redundant. Anoth
 shared fact already chosen is not skipped for that alone: comparison pairs sentences more loosely
 (a shared anchor and a lower cosine) than redundancy, and such a pair often adds details the other
 lacks. Page furniture (:mod:`storyline.compare.noise`) and very short or very long sentences never
-compete. An opinion piece's sentences weigh less when the story also has reports. Facts that several
-sources share come first in the summary, most widely attested first, and cite every source that states
-them.
+compete. A quotation running over several sentences is one unit (:mod:`.quotations`), so a summary
+quotes no fragment of it. An opinion piece's sentences weigh less when the story also has reports.
+Facts that several sources share come first in the summary, most widely attested first, and cite every
+source that states them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from storyline.compare.noise import is_noise
 from storyline.model import Article
 from storyline.summarize.compress import compress
 from storyline.summarize.concepts import concepts, weights
+from storyline.summarize.quotations import merge_quotations
 
 DEFAULT_MAX_WORDS = 120
 MIN_WORDS = 5
@@ -74,6 +76,7 @@ SENTENCES_PER_SOURCE = 5
 
 
 def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> list[dict[str, Any]]:
+    comparison = merge_quotations(comparison)
     articles, centrality, group = comparison.articles, comparison.centrality, comparison.group
     sentences = [(a, k) for a, article in enumerate(articles) for k in range(len(article.sentences))]
     if not sentences:
