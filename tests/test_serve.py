@@ -6,8 +6,11 @@ article whose title, text, outlet and URL carry hostile markup. Tests that write
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -256,6 +259,121 @@ def test_a_posted_article_joins_its_story_at_once(writable: TestClient) -> None:
     assert hollvik["article_count"] < len(members)
     again = writable.post("/api/articles", json=NEW_ARTICLE, headers=auth).json()
     assert again["articles"][0]["status"] == "duplicate"
+
+
+# -- the pages in a browser: lenient where the API is strict -------------------------------------
+
+
+def shown_count(html: str) -> str:
+    found = re.search(r'<p class="muted" id="count">([^<]*)</p>', html)
+    assert found, "the list page shows no count"
+    return found.group(1)
+
+
+def notices(html: str) -> list[str]:
+    return re.findall(r'<p class="notice" role="status">([^<]*)</p>', html)
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"page": "abc"}, "Page ignored"),
+        ({"page": "0"}, "Page ignored"),
+        ({"page": "100001"}, "Page ignored"),
+        ({"page": "1_0"}, "Page ignored"),
+        ({"q": "timber " * 40}, "Search ignored"),
+        ({"entity": "x" * 201}, "Entity ignored"),
+        ({"source": "x" * 201}, "Source ignored"),
+        ({"since": "2031-03-011"}, "From ignored"),
+        ({"until": "2031-13-45"}, "To ignored"),
+    ],
+)
+def test_the_list_page_ignores_a_bad_parameter_and_says_so(
+    client: TestClient, params: dict[str, str], notice: str
+) -> None:
+    """Where the API answers 422 in JSON, a browser user gets the whole list and a line saying what was
+    ignored."""
+    response = client.get("/", params=params)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert [n for n in notices(response.text) if n.startswith(notice)], notices(response.text)
+    assert shown_count(response.text) == shown_count(client.get("/").text)
+
+
+def test_good_or_blank_list_parameters_bring_no_notice(client: TestClient) -> None:
+    params = {"q": "", "page": "", "since": "2031-04-01", "until": " ", "source": "Radio Nord"}
+    response = client.get("/", params=params)
+    assert response.status_code == 200
+    assert notices(response.text) == []
+
+
+def test_a_notice_belongs_to_the_request_that_earned_it(served_db: Path) -> None:
+    # A fresh app: its cache of rendered pages starts empty, so the bad request is rendered first.
+    with TestClient(create_app(served_db)) as fresh:
+        assert notices(fresh.get("/", params={"page": "abc"}).text)
+        assert notices(fresh.get("/").text) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/nowhere", "/stories/", "/stories/a%2Fb", "/articles/", "/favicon.ico", "/static/nothing.css"]
+)
+def test_a_path_no_page_serves_gets_the_html_not_found_page(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Back to the stories" in response.text
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/nowhere", "/api/stories/a%2Fb", "/api/stories/s-nope"])
+def test_the_api_answers_not_found_in_json(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=hollvik", "/stories/{hollvik}", "/articles/hollvik-1", "/docs"])
+def test_pages_answer_head_as_get_does_without_a_body(client: TestClient, path: str) -> None:
+    path = path.format(hollvik=story_about(client, "Hollvik")["id"])
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.content == b""
+
+
+# Runs static/app.js with just enough of a DOM to record which sentence ids it looks up.
+APP_JS_HARNESS = """
+const [file, hash] = process.argv.slice(1);  // node -e: no script name in argv
+const handlers = {};
+const looked = [];
+const document = {
+  addEventListener: (type, fn) => { handlers[type] = fn; },
+  getElementById: (id) => { looked.push(id); return null; },
+  querySelectorAll: () => [],
+};
+const page = { document, location: { hash }, history: { replaceState() {} } };
+require("vm").runInNewContext(require("fs").readFileSync(file, "utf8"), page);
+handlers.DOMContentLoaded();
+const link = { getAttribute: () => hash };
+handlers.click({ target: { closest: () => link }, preventDefault() {} });
+console.log(JSON.stringify(looked));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to run static/app.js")
+@pytest.mark.parametrize(("fragment", "looked_up"), [("#s%2D1", ["s-1", "s-1"]), ("#%E0", []), ("#%", [])])
+def test_the_page_script_survives_a_fragment_that_is_not_percent_encoding(
+    client: TestClient, tmp_path: Path, fragment: str, looked_up: list[str]
+) -> None:
+    """Opened at an address ending in a broken fragment, or clicking a link to one, the script looks up
+    no sentence instead of throwing."""
+    script = tmp_path / "app.js"
+    script.write_text(client.get("/static/app.js").text)
+    node = ["node", "-e", APP_JS_HARNESS, str(script), fragment]
+    run = subprocess.run(node, capture_output=True, text=True, timeout=30, check=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == looked_up
 
 
 # -- limits and traversal -----------------------------------------------------------------------

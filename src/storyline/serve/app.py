@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import api, pages
 from .catalog import Catalog
@@ -47,6 +48,8 @@ def create_app(
     app.state.token = token or None
     app.include_router(api.router)
     app.include_router(pages.router)
+    # Starlette's class, not FastAPI's subclass: unmatched paths raise the former.
+    app.add_exception_handler(StarletteHTTPException, pages.html_errors)
     # StaticFiles resolves every path and refuses any outside STATIC (no traversal).
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The last added is outermost: even a 413 carries the security headers.

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jinja2
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .api import MAX_QUERY_CHARS, catalog
 from .catalog import Catalog, Filters, Snapshot
 from .views import article_href, article_page, story_href, story_page
 
 PAGE_SIZE = 20
+MAX_PAGE_NUMBER = 100_000
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # int() would also take '1_000', '+7' and other scripts' digits
+# Pages answer HEAD as well: FastAPI's routes, unlike Starlette's, do not add it to GET.
+PAGE_METHODS = ["GET", "HEAD"]
 # Rendered pages kept per version of the data; searches beyond this many are rendered every time.
 MAX_CACHED_PAGES = 1_000
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,36 +46,77 @@ def _not_found(what: str) -> HTMLResponse:
     return _html("not_found.html", 404, what=what)
 
 
-def _iso(value: str) -> str:
-    """A date from a form field, or '' when it is not one (a bad date filters nothing)."""
+async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
+    """A page, not FastAPI's JSON, for a path no route serves (a mistyped link, a browser's favicon
+    request); the API under /api keeps its JSON errors, and other statuses keep FastAPI's answer."""
+    path = request.url.path
+    if exc.status_code == 404 and not (path == "/api" or path.startswith("/api/")):
+        return _not_found("page")
+    return await http_exception_handler(request, exc)
+
+
+# The list page reads its query string leniently: a browser user with a bad value gets the list without
+# it and a notice saying what was ignored, where the API answers 422.
+
+
+def _text(value: str, label: str, notices: list[str]) -> str:
+    if len(value) > MAX_QUERY_CHARS:
+        notices.append(f"{label} ignored: longer than {MAX_QUERY_CHARS} characters.")
+        return ""
+    return value.strip()
+
+
+def _iso(value: str, label: str, notices: list[str]) -> str:
+    """A date from a form field, or '' when it is blank or not a date."""
+    if not value.strip():
+        return ""
     try:
-        return date.fromisoformat(value).isoformat()
+        return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
+        notices.append(f"{label} ignored: not a date (YYYY-MM-DD).")
         return ""
 
 
-@router.get("/", response_class=HTMLResponse)
+def _page_number(value: str, notices: list[str]) -> int:
+    value = value.strip()
+    if not value:
+        return 1
+    if _PAGE_NUMBER.fullmatch(value) and 1 <= int(value) <= MAX_PAGE_NUMBER:
+        return int(value)
+    notices.append(f"Page ignored: not a number from 1 to {MAX_PAGE_NUMBER:,}; showing page 1.")
+    return 1
+
+
+@router.api_route("/", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def story_list(
     cat: Annotated[Catalog, Depends(catalog)],
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
-    entity: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
-    source: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
-    since: Annotated[str, Query(max_length=10)] = "",
-    until: Annotated[str, Query(max_length=10)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    q: str = "",
+    entity: str = "",
+    source: str = "",
+    since: str = "",
+    until: str = "",
+    page: str = "",
 ) -> HTMLResponse:
+    notices: list[str] = []
+    filters = Filters(
+        _text(q, "Search", notices),
+        _text(entity, "Entity", notices),
+        _text(source, "Source", notices),
+        _iso(since, "From", notices),
+        _iso(until, "To", notices),
+    )
+    number = _page_number(page, notices)
     snapshot = cat.snapshot()
-    filters = Filters(q.strip(), entity.strip(), source.strip(), _iso(since), _iso(until))
-    key = "list:" + urlencode({**vars(filters), "page": page})
+    key = "list:" + urlencode({**vars(filters), "page": number, "notices": notices}, doseq=True)
     if key not in snapshot.pages:
-        html = _list_page(snapshot, filters, page)
+        html = _list_page(snapshot, filters, number, notices)
         if len(snapshot.pages) < MAX_CACHED_PAGES:
             snapshot.pages[key] = html
         return HTMLResponse(html)
     return HTMLResponse(snapshot.pages[key])
 
 
-def _list_page(snapshot: Snapshot, filters: Filters, page: int) -> str:
+def _list_page(snapshot: Snapshot, filters: Filters, page: int, notices: list[str]) -> str:
     found = snapshot.search(filters)
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(page, pages)
@@ -79,6 +127,7 @@ def _list_page(snapshot: Snapshot, filters: Filters, page: int) -> str:
 
     return _env.get_template("index.html").render(
         filters=filters,
+        notices=notices,
         stories=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         total=len(found),
         all_stories=len(snapshot.stories),
@@ -91,7 +140,7 @@ def _list_page(snapshot: Snapshot, filters: Filters, page: int) -> str:
     )
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
+@router.api_route("/stories/{story_id}", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> HTMLResponse:
     snapshot = cat.snapshot()
     entry = snapshot.by_id.get(story_id)
@@ -103,7 +152,7 @@ async def story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> HTM
     return HTMLResponse(snapshot.pages[key])
 
 
-@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+@router.api_route("/articles/{article_id:path}", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def article(article_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> HTMLResponse:
     snapshot = cat.snapshot()
     found = snapshot.articles.get(article_id)
@@ -112,7 +161,7 @@ async def article(article_id: str, cat: Annotated[Catalog, Depends(catalog)]) ->
     return _html("article.html", page=article_page(snapshot, found))
 
 
-@router.get("/docs", response_class=HTMLResponse)
+@router.api_route("/docs", methods=PAGE_METHODS, response_class=HTMLResponse)
 async def api_docs(request: Request) -> HTMLResponse:
     """The API's OpenAPI schema as a page of our own (Swagger UI would load its code from a CDN)."""
     schema = request.app.openapi()

@@ -2,6 +2,16 @@
 // Content-Security-Policy allows only this file.
 "use strict";
 
+// A hand-edited or truncated fragment ("#%E0") is not valid percent-encoding and would make
+// decodeURIComponent throw; such a fragment names no sentence.
+function fragment(hash) {
+  try {
+    return decodeURIComponent(hash.slice(1));
+  } catch {
+    return "";
+  }
+}
+
 function highlight(id) {
   const target = id && document.getElementById(id);
   if (!target || !target.classList.contains("sentence")) return;
@@ -17,7 +27,7 @@ document.addEventListener("click", (event) => {
   if (!href.startsWith("#")) return;
   event.preventDefault();
   history.replaceState(null, "", href);
-  highlight(decodeURIComponent(href.slice(1)));
+  highlight(fragment(href));
 });
 
-document.addEventListener("DOMContentLoaded", () => highlight(decodeURIComponent(location.hash.slice(1))));
+document.addEventListener("DOMContentLoaded", () => highlight(fragment(location.hash)));
