@@ -665,6 +665,32 @@ def test_strict_main_job_exits_1_but_still_writes_the_reports(tmp_path: Path, ru
     assert (tmp_path / "out" / "stories.json").is_file()
 
 
+@pytest.mark.parametrize("command", [["stories"], ["show", "some-id"], ["similar", "some-id", "other-id"]])
+def test_a_db_that_is_not_sqlite_exits_1_with_a_clear_message(
+    command: list[str], tmp_path: Path, run_cli: RunCli
+) -> None:
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("shopping list: bread, milk\n", encoding="utf-8")
+    result = run_cli(*command, "--db", not_a_db)
+    assert result.exit_code == 1, result.explain()
+    assert "error: cannot open database" in result.stderr and "not a database" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_damaged_db_exits_1_with_a_clear_message(tmp_path: Path, run_cli: RunCli) -> None:
+    """The header is intact, so the database opens; the tables' pages behind it are garbage."""
+    from storyline.store import Store
+
+    db = tmp_path / "damaged.db"
+    Store(db).close()
+    data = db.read_bytes()
+    db.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    result = run_cli("stories", "--db", db)
+    assert result.exit_code == 1, result.explain()
+    assert "malformed" in result.stderr
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -799,6 +825,21 @@ def test_similarity_reports_a_bad_pair_without_failing(tmp_path: Path, run_cli: 
     assert bad["overall"] is None and bad["error"]
 
 
+def test_similarity_rejects_a_pair_whose_language_is_not_a_string(tmp_path: Path, run_cli: RunCli) -> None:
+    pairs = [
+        {"pair_id": "ok", "text1": HARBOUR_1["text"], "text2": HARBOUR_2["text"]},
+        {"pair_id": "numeric-lang", "text1": HARBOUR_1["text"], "text2": PANDA["text"], "lang1": 5},
+    ]
+    output = tmp_path / "scores.jsonl"
+    result = run_cli(
+        "similarity", "--input", write_jsonl(tmp_path / "pairs.jsonl", pairs), "--output", output
+    )
+    assert result.exit_code == 0, result.explain()
+    ok, bad = read_jsonl(output)
+    assert 1 <= ok["overall"] <= 4
+    assert bad["pair_id"] == "numeric-lang" and bad["overall"] is None and "lang1" in bad["error"]
+
+
 def test_summarize_cites_exact_quotes_within_the_word_limit(tmp_path: Path, run_cli: RunCli) -> None:
     """Contract 4: ``summary`` is the cited sentences joined by a space, at most --max-words words."""
     clusters = [
@@ -827,6 +868,85 @@ def test_summarize_cites_exact_quotes_within_the_word_limit(tmp_path: Path, run_
         assert row["summary"] == " ".join(s["text"] for s in row["sentences"])
         assert len(row["summary"].split()) <= 40
         assert_quotes_exact({"summary": row["sentences"], "conflicts": []}, documents, row["cluster_id"])
+
+
+def test_summarize_treats_each_cluster_on_its_own(tmp_path: Path, run_cli: RunCli) -> None:
+    """A document may recur in another cluster, and document ids need only be unique within a cluster."""
+    clusters = [
+        {"cluster_id": "tram", "documents": [HARBOUR_1, {**PANDA, "id": "doc-1"}]},
+        {"cluster_id": "tram-again", "documents": [HARBOUR_1]},
+        {"cluster_id": "panda", "documents": [{**PANDA, "id": "doc-1"}]},
+        {"cluster_id": "tram-renumbered", "documents": [{**HARBOUR_2, "id": "doc-1"}]},
+    ]
+    output = tmp_path / "summaries.jsonl"
+    result = run_cli(
+        "summarize", "--input", write_jsonl(tmp_path / "clusters.jsonl", clusters), "--output", output
+    )
+    assert result.exit_code == 0, result.explain()
+    assert "rejected" not in result.stderr
+    rows = read_jsonl(output)
+    assert [row["cluster_id"] for row in rows] == ["tram", "tram-again", "panda", "tram-renumbered"]
+    for row, cluster in zip(rows, clusters, strict=True):
+        documents = {d["id"]: d["text"] for d in cluster["documents"]}
+        assert row["sentences"], f"{row['cluster_id']}: empty summary"
+        assert_quotes_exact({"summary": row["sentences"], "conflicts": []}, documents, row["cluster_id"])
+
+
+def test_summarize_rejects_a_cluster_record_without_a_usable_id(tmp_path: Path, run_cli: RunCli) -> None:
+    clusters = [
+        {"cluster_id": None, "documents": [HARBOUR_1]},
+        {"cluster_id": {"nested": 1}, "documents": [HARBOUR_1]},
+        {"documents": [HARBOUR_1]},
+        {"cluster_id": "tram", "documents": [HARBOUR_1]},
+    ]
+    output = tmp_path / "summaries.jsonl"
+    result = run_cli(
+        "summarize", "--input", write_jsonl(tmp_path / "clusters.jsonl", clusters), "--output", output
+    )
+    assert result.exit_code == 0, result.explain()
+    assert [row["cluster_id"] for row in read_jsonl(output)] == ["tram"]
+    assert result.stderr.count("record has no 'cluster_id'") == 3
+
+
+@pytest.mark.parametrize("command", ["similarity", "summarize"])
+def test_input_is_decoded_like_ingest_input(command: str, tmp_path: Path, run_cli: RunCli) -> None:
+    """A UTF-8 byte-order mark is not part of the first record, and a stray Latin-1 byte is replaced
+    (with a warning) instead of stopping the command."""
+    record = (
+        {"pair_id": "café", "text1": HARBOUR_1["text"], "text2": HARBOUR_2["text"]}
+        if command == "similarity"
+        else {"cluster_id": "café", "documents": [HARBOUR_1]}
+    )
+    first = json.dumps(record, ensure_ascii=False).encode("utf-8").replace("é".encode(), b"\xe9")
+    second = json.dumps({**record, "pair_id" if command == "similarity" else "cluster_id": "plain"})
+    source = tmp_path / "input.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + first + b"\n" + second.encode("utf-8") + b"\n")
+    output = tmp_path / "output.jsonl"
+    result = run_cli(command, "--input", source, "--output", output)
+    assert result.exit_code == 0, result.explain()
+    assert "invalid bytes replaced" in result.stderr
+    ids = [row.get("pair_id", row.get("cluster_id")) for row in read_jsonl(output)]
+    assert ids == ["caf\ufffd", "plain"]
+    assert all("error" not in row for row in read_jsonl(output))
+
+
+@pytest.mark.parametrize("command", ["similarity", "summarize"])
+def test_an_unpaired_surrogate_in_an_id_is_replaced_not_fatal(
+    command: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """JSON allows a lone ``\\ud800``, but UTF-8 output cannot hold it: it becomes U+FFFD."""
+    key = "pair_id" if command == "similarity" else "cluster_id"
+    record = (
+        {"text1": HARBOUR_1["text"], "text2": HARBOUR_2["text"]}
+        if command == "similarity"
+        else {"documents": [HARBOUR_1]}
+    )
+    lone = json.dumps({key: "PLACEHOLDER", **record}).replace("PLACEHOLDER", "odd\\ud800")
+    source = write_jsonl(tmp_path / "input.jsonl", [{key: "plain", **record}], raw_lines=(lone,))
+    output = tmp_path / "output.jsonl"
+    result = run_cli(command, "--input", source, "--output", output)
+    assert result.exit_code == 0, result.explain()
+    assert [row[key] for row in read_jsonl(output)] == ["plain", "odd\ufffd"]
 
 
 def test_compare_writes_the_story_block_for_one_story(tmp_path: Path, run_cli: RunCli) -> None:

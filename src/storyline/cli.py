@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,9 @@ from storyline.compare import compare as compare_story
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
 from storyline.ingest import Ingestor, IngestResult, Reader
+from storyline.ingest.encoding import decode_bytes
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
+from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
 from storyline.report import render_markdown
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
@@ -105,6 +108,8 @@ def _open_store(db: Path) -> Store:
         return Store(db)
     except StoreError as exc:
         raise Failure(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:  # not SQLite at all, or a damaged header
+        raise Failure(f"cannot open database {db}: {exc}") from exc
 
 
 def _ingest_table(result: IngestResult) -> Table:
@@ -383,6 +388,23 @@ def _read_articles(path: Path) -> tuple[IngestResult, list[tuple[str, Article | 
     return ingestor.result, rows
 
 
+def _read_lines(path: Path) -> list[tuple[int, str]]:
+    """The non-blank lines of a JSONL file with their numbers, decoded as ingest decodes files (a BOM,
+    UTF-16, invalid bytes replaced with a warning) rather than failing on the first bad byte."""
+    decoded = decode_bytes(path.read_bytes())
+    for warning in decoded.warnings:
+        err.print(f"[yellow]warning[/] {path}: {warning}", highlight=False)
+    return [(n, line) for n, line in enumerate(decoded.text.splitlines(), 1) if line.strip()]
+
+
+def _json_object(line: str) -> dict[str, Any]:
+    """A JSON object with unpaired surrogate escapes replaced: they could not be written out again."""
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    return without_lone_surrogates(obj)[0]
+
+
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
@@ -418,11 +440,7 @@ def cluster(input: InputOption, output: OutputOption, strict: StrictOption = Fal
 @app.command()
 def similarity(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
     """Contract 3: score article pairs on the seven SemEval-2022 Task 8 dimensions (1 similar … 4 not)."""
-    rows: list[_PairRow] = []
-    with input.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                rows.append(_pair_row(line, f"{input}#line {lineno}"))
+    rows = [_pair_row(line, f"{input}#line {lineno}") for lineno, line in _read_lines(input)]
     pairs = [row.articles for row in rows if row.articles]
     with progress_bars() as progress:
         results = iter(score_pairs(pairs, advance=progress("Profiling", 2 * len(pairs))))
@@ -450,17 +468,19 @@ class _PairRow:
 
 def _pair_row(line: str, origin: str) -> _PairRow:
     try:
-        obj = json.loads(line)
+        obj = _json_object(line)
     except json.JSONDecodeError as exc:
         return _PairRow(origin, None, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
-    if not isinstance(obj, dict):
-        return _PairRow(origin, None, error=f"expected a JSON object, got {type(obj).__name__}")
+    except ValueError as exc:
+        return _PairRow(origin, None, error=str(exc))
     pair_id = str(obj["pair_id"]) if isinstance(obj.get("pair_id"), str | int) else None
     if pair_id is None:
         return _PairRow(origin, None, error="record has no 'pair_id'")
     texts = [obj.get("text1"), obj.get("text2")]
     if not all(isinstance(t, str) and t.strip() for t in texts):
         return _PairRow(origin, pair_id, error="'text1' and 'text2' must be non-empty strings")
+    if not all(isinstance(obj.get(f"lang{k}"), str | None) for k in (1, 2)):
+        return _PairRow(origin, pair_id, error="'lang1' and 'lang2' must be language codes (strings)")
     a, b = (
         Article(id=f"{pair_id}/{k}", text=str(t), language=obj.get(f"lang{k}"))
         for k, t in enumerate(texts, 1)
@@ -538,22 +558,17 @@ def summarize(
     """Contract 4: a cited summary for each cluster of a JSONL file of {cluster_id, documents}."""
     clusters: list[tuple[str, list[Article]]] = []
     rejected = 0
-    with input.open(encoding="utf-8") as fh:
-        lines_in = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
-    ingestor = Ingestor()
-    for lineno, line in lines_in:
+    for lineno, line in _read_lines(input):
         try:
-            obj = json.loads(line)
-            cid = str(obj["cluster_id"])
-            docs = obj["documents"]
-            if not isinstance(docs, list):
-                raise TypeError("'documents' must be a list")
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            cid, docs = _cluster_record(line)
+        except ValueError as exc:
             rejected += 1
             err.print(
                 f"[yellow]rejected[/] {input}#line {lineno}: bad cluster record: {exc}", highlight=False
             )
             continue
+        # Clusters are independent: a document may recur in another cluster, ids may repeat across them.
+        ingestor = Ingestor()
         members = []
         for i, doc in enumerate(docs):
             record = record_from_json(doc, f"{input}#line {lineno} document {i}", f"{cid}-{i}")
@@ -564,10 +579,11 @@ def summarize(
                 rejected += 1
                 err.print(f"[yellow]rejected[/] {entry.input}: {entry.reason}", highlight=False)
         clusters.append((cid, members))
-    articles = [a for _, m in clusters for a in m]
     rows = []
     with progress_bars() as progress:
-        enrich(articles, advance=progress("Enriching", len(articles)))
+        advance = progress("Enriching", sum(len(m) for _, m in clusters))
+        for batch in _unique_id_batches(clusters):
+            enrich(batch, advance=advance)
         advance = progress("Summarising", len(clusters))
         for cid, members in clusters:
             sentences = summarize_comparison(compare_story(members), max_words) if members else []
@@ -579,6 +595,35 @@ def summarize(
     err.print(f"{len(rows)} summaries → {output}")
     if strict and rejected:
         raise Failure(f"{rejected} record(s) rejected (--strict)")
+
+
+def _cluster_record(line: str) -> tuple[str, list[Any]]:
+    try:
+        obj = _json_object(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+    cid = obj.get("cluster_id")
+    if not isinstance(cid, str | int):
+        raise ValueError("record has no 'cluster_id' (a string or a number)")
+    docs = obj.get("documents")
+    if not isinstance(docs, list):
+        raise ValueError("'documents' must be a list of articles")
+    return str(cid), docs
+
+
+def _unique_id_batches(clusters: list[tuple[str, list[Article]]]) -> Iterator[list[Article]]:
+    """The clusters' articles in as few batches as keep ids unique: enrich matches vectors by id."""
+    batch: list[Article] = []
+    ids: set[str] = set()
+    for _, members in clusters:
+        member_ids = {a.id for a in members}
+        if ids & member_ids:
+            yield batch
+            batch, ids = [], set()
+        batch += members
+        ids |= member_ids
+    if batch:
+        yield batch
 
 
 @app.command()
@@ -611,6 +656,10 @@ def main() -> None:
         sys.exit(1)
     except StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:
+        # A database damaged past its header opens, then fails on the first page read.
+        err.print(f"[red]error:[/] reading the database failed: {exc}", highlight=False)
         sys.exit(1)
 
 
