@@ -677,6 +677,19 @@ def test_a_db_that_is_not_sqlite_exits_1_with_a_clear_message(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "command", [["stories"], ["rejects"], ["show", "some-id"], ["entities"], ["report", "--out", "out"]]
+)
+def test_a_command_that_reads_a_db_does_not_create_a_mistyped_one(
+    command: list[str], tmp_path: Path, run_cli: RunCli
+) -> None:
+    typo = tmp_path / "stroyline.db"
+    result = run_cli(*command, "--db", typo)
+    assert result.exit_code == 1, result.explain()
+    assert f"no database at {typo}" in result.stderr
+    assert not typo.exists()
+
+
 def test_a_damaged_db_exits_1_with_a_clear_message(tmp_path: Path, run_cli: RunCli) -> None:
     """The header is intact, so the database opens; the tables' pages behind it are garbage."""
     from storyline.store import Store

@@ -57,6 +57,16 @@ DbOption = Annotated[
         "--db", envvar="STORYLINE_DB", help="SQLite database file (created if missing).", dir_okay=False
     ),
 ]
+# Commands that only read a database: a mistyped path is an error, not a new empty database.
+ExistingDbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db",
+        envvar="STORYLINE_DB",
+        help="SQLite database file (made by `ingest` or `run`).",
+        dir_okay=False,
+    ),
+]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input record is rejected.")]
 MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", help="Reject files (and archive members) larger than this.", min=1)
@@ -101,6 +111,14 @@ def progress_bars() -> Iterator[pipeline.ProgressFactory]:
 
     with progress:
         yield factory
+
+
+def _open_existing(db: Path) -> Store:
+    if not db.exists():
+        raise Failure(
+            f"no database at {db}: `storyline ingest PATH... --db {db}` or `storyline run` makes one"
+        )
+    return _open_store(db)
 
 
 def _open_store(db: Path) -> Store:
@@ -229,9 +247,9 @@ def ingest(
 
 
 @app.command()
-def rejects(db: DbOption = DEFAULT_DB) -> None:
+def rejects(db: ExistingDbOption = DEFAULT_DB) -> None:
     """List the records the last ingest rejected, with the reason for each."""
-    with _open_store(db) as store:
+    with _open_existing(db) as store:
         entries = [e for e in store.ledger() if e.status == "rejected"]
     table = Table(title=f"Rejected ({len(entries)})")
     table.add_column("input")
@@ -242,9 +260,9 @@ def rejects(db: DbOption = DEFAULT_DB) -> None:
 
 
 @app.command()
-def stories(db: DbOption = DEFAULT_DB) -> None:
+def stories(db: ExistingDbOption = DEFAULT_DB) -> None:
     """List the stories in the database."""
-    with _open_store(db) as store:
+    with _open_existing(db) as store:
         doc = pipeline.stories_document(store)
     out.print(_stories_table(doc))
 
@@ -252,11 +270,11 @@ def stories(db: DbOption = DEFAULT_DB) -> None:
 @app.command()
 def show(
     item: Annotated[str, typer.Argument(help="A story id (from `storyline stories`) or an article id.")],
-    db: DbOption = DEFAULT_DB,
+    db: ExistingDbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable view.")] = False,
 ) -> None:
     """Show one story (summary, shared facts, conflicts, framing) or one article."""
-    with _open_store(db) as store:
+    with _open_existing(db) as store:
         story = store.story(item)
         if story is not None:
             articles = {a.id: a for a in store.articles(story.article_ids)}
@@ -303,12 +321,12 @@ def show(
 @app.command()
 def entities(
     story: Annotated[str | None, typer.Argument(help="A story id; all stories when left out.")] = None,
-    db: DbOption = DEFAULT_DB,
+    db: ExistingDbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="Rows per story.", min=1)] = 15,
 ) -> None:
     """Who and what each story is about: entities with their aliases merged across articles, and how many
     sources name each."""
-    with _open_store(db) as store:
+    with _open_existing(db) as store:
         chosen = [store.story(story)] if story else store.stories()
         if story and chosen[0] is None:
             raise Failure(f"no story with id '{story}' in {db}")
@@ -333,10 +351,10 @@ def entities(
 @app.command()
 def report(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.", file_okay=False)],
-    db: DbOption = DEFAULT_DB,
+    db: ExistingDbOption = DEFAULT_DB,
 ) -> None:
     """Write stories.json, report.html and report.md for what is in the database."""
-    with _open_store(db) as store:
+    with _open_existing(db) as store:
         doc = pipeline.stories_document(store)
     files = pipeline.write_reports(doc, out_dir)
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
