@@ -684,7 +684,7 @@ def test_a_command_that_reads_a_db_does_not_create_a_mistyped_one(
     command: list[str], tmp_path: Path, run_cli: RunCli
 ) -> None:
     typo = tmp_path / "stroyline.db"
-    result = run_cli(*command, "--db", typo)
+    result = run_cli(*[str(tmp_path / a) if a == "out" else a for a in command], "--db", typo)
     assert result.exit_code == 1, result.explain()
     assert f"no database at {typo}" in result.stderr
     assert not typo.exists()
