@@ -88,9 +88,15 @@ class _Vectors:
             return None
         return self.store.get_vectors(article.hash, self.embedder.name, kind)
 
-    def put(self, article: Article, kind: str, vectors: np.ndarray) -> None:
+    def put_sentences(self, article: Article) -> None:
+        self._put(article, self.sentence_kind, article.sentence_vectors, self.sentence_kind)
+
+    def put_article(self, article: Article) -> None:
+        # Every headline's vector of the current recipe stays: the same text may run under several.
+        self._put(article, self.article_kind(article), article.vector[None, :], f"{self.article_recipe}:")
+
+    def _put(self, article: Article, kind: str, vectors: np.ndarray, recipe: str) -> None:
         if self.store is not None:
-            recipe = self.sentence_kind if kind == self.sentence_kind else f"{self.article_recipe}:"
             self.store.put_vectors(article.hash, self.embedder.name, kind, vectors, recipe)
 
     def sentences(self, articles: list[Article], with_titles: bool) -> dict[str, np.ndarray]:
@@ -108,7 +114,7 @@ class _Vectors:
         for article in unsplit:
             article.sentence_vectors = vectors[offset : offset + len(article.sentences)]
             offset += len(article.sentences)
-            self.put(article, self.sentence_kind, article.sentence_vectors)
+            self.put_sentences(article)
         return {a.id: vectors[offset + i] for i, a in enumerate(titled)}
 
     def lede_size(self, article: Article) -> int:
@@ -149,7 +155,7 @@ class _Vectors:
             if bodies is not None:
                 vector = normalise_rows((vector + bodies[i])[None, :])[0]
             article.vector = vector
-            self.put(article, self.article_kind(article), vector[None, :])
+            self.put_article(article)
 
 
 def enrich(
@@ -194,4 +200,4 @@ def cache_article_vectors(
     vectors = _Vectors(embedder or default_embedder(), store)
     for article in articles:
         if article.vector is not None:
-            vectors.put(article, vectors.article_kind(article), article.vector[None, :])
+            vectors.put_article(article)
