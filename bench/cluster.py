@@ -44,7 +44,7 @@ from storyline.cluster.trees import MODEL_PATH, Trees, fit
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
 from storyline.model import Article
-from storyline.store import Store
+from storyline.store import open_store
 
 SETS = {"ECB+ dev": "ecbplus", "Multi-News dev": "multinews"}
 MENTIONS = CACHE / "cluster-mentions.pkl"
@@ -62,7 +62,7 @@ Labelled = tuple[list[Article], dict[str, str]]
 def load(name: str) -> Labelled:
     articles, gold = dev_events(name)
     CACHE.mkdir(exist_ok=True)
-    with Store(CACHE / "vectors.db") as cache:
+    with open_store(CACHE / "vectors.db") as cache:
         t = time.perf_counter()
         enrich(articles, store=cache)
         print(f"{name}: enriched {len(articles)} articles in {time.perf_counter() - t:.1f}s", file=sys.stderr)

@@ -42,7 +42,7 @@ from storyline.cluster.index import CONNECTIVITY, EXPANSION_ADD, PERIOD_DAYS
 from storyline.cluster.score import SET_WIDTH, TERMS, quantise
 from storyline.cluster.stream import BATCH, StreamClusterer
 from storyline.enrich import enrich
-from storyline.store import Store
+from storyline.store import open_store
 
 DIM = 384
 SETS = ("ecbplus", "multinews")
@@ -61,7 +61,7 @@ class Geometry:
         for name in SETS:
             articles, gold = dev_events(name)
             CACHE.mkdir(exist_ok=True)
-            with Store(CACHE / "vectors.db") as cache:
+            with open_store(CACHE / "vectors.db") as cache:
                 enrich(articles, store=cache)
             vectors += [a.vector / np.linalg.norm(a.vector) for a in articles]
             events += [f"{name}/{gold[a.id]}" for a in articles]

@@ -42,7 +42,7 @@ from storyline.enrich.static import static_embedder
 from storyline.enrich.times import resolve_times
 from storyline.enrich.workers import enrich_chunks
 from storyline.model import Article
-from storyline.store import Store
+from storyline.store import open_store
 
 WORDS = 600
 
@@ -125,7 +125,7 @@ def retrieval_quality() -> list[list[object]]:
     for label, name in (("ECB+ dev", "ecbplus"), ("Multi-News dev", "multinews")):
         corpus, gold = dev_events(name)
         CACHE.mkdir(exist_ok=True)
-        with Store(CACHE / "vectors.db") as cache:
+        with open_store(CACHE / "vectors.db") as cache:
             enrich(corpus, store=cache)  # sentence vectors too: the previous recipe pools them
         titles = embedder.embed([a.title or "" for a in corpus])
         previous = np.stack(

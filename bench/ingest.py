@@ -27,7 +27,7 @@ import trafilatura
 from common import DATA, markdown_table, read_jsonl, record
 from storyline.ingest import Reader
 from storyline.pipeline import ingest_paths
-from storyline.store import Store
+from storyline.store import open_store
 
 NAV = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(40))
 FOOTER = "".join(f'<a href="/about/{i}">About link {i}</a> ' for i in range(60))
@@ -58,7 +58,7 @@ def page(i: int, text: str, furniture: int = 1) -> str:
 
 
 def timed_ingest(paths: list[Path], workers: int, db: Path) -> tuple[float, int]:
-    with Store(db) as store:
+    with open_store(db) as store:
         start = time.perf_counter()
         result = ingest_paths(store, paths, reader=Reader(), workers=workers)
         elapsed = time.perf_counter() - start

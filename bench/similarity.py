@@ -33,7 +33,7 @@ from storyline.similarity import DIMENSIONS, Profile, score_profiles
 from storyline.similarity.features import feature_matrix, pair_features
 from storyline.similarity.model import MODEL_PATH, SEED, fit
 from storyline.similarity.profile import build_profiles
-from storyline.store import Store
+from storyline.store import open_store
 
 PAIRS = DATA / "semeval8" / "pairs.dev.jsonl"
 FOLDS = 5
@@ -60,7 +60,7 @@ def load() -> tuple[list[dict], list[Article], list[tuple[int, int]]]:
 def profile(articles: list[Article]) -> list[Profile]:
     CACHE.mkdir(exist_ok=True)
     t = time.perf_counter()
-    with Store(CACHE / "similarity-vectors.db") as cache:
+    with open_store(CACHE / "similarity-vectors.db") as cache:
         profiles = build_profiles(articles, store=cache)
     print(f"profiles: {len(articles)} articles in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     return profiles
@@ -79,7 +79,7 @@ def baselines(articles: list[Article], pairs: list[tuple[int, int]]) -> dict[str
     """Distances (1 − cosine) of the two unsupervised baselines, one per pair."""
     tfidf = TfidfVectorizer(sublinear_tf=True).fit_transform([a.text for a in articles])
     copies = [Article(id=a.id, text=a.text, language=a.language) for a in articles]
-    with Store(CACHE / "similarity-vectors.db") as cache:
+    with open_store(CACHE / "similarity-vectors.db") as cache:
         enrich(copies, store=cache, embedder=get_embedder("minilm"))
     return {
         "TF-IDF cosine": np.array([1 - float(tfidf[i].multiply(tfidf[j]).sum()) for i, j in pairs]),

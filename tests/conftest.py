@@ -16,7 +16,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from fictional import (
     hollvik_fire,
     kessel_election,
 )
+from pg_server import PostgresServer, postgres_bin
 from storyline.enrich import default_embedder, enrich
 from storyline.model import Article
 
@@ -160,6 +161,33 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
         pytest.fail(f"the demo run wrote no stories.json\n{result.explain()}")
     doc = json.loads(stories_json.read_text(encoding="utf-8"))
     return DemoRun(result, out_dir, doc)
+
+
+# -- databases: a SQLite file, or a database on a real PostgreSQL server -----------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server started for this session (see pg_server.py); skipped without the binaries."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/pg_ctl "
+            "(apt-get install postgresql; .ci/run does)"
+        )
+    server = PostgresServer(bin_dir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database on each backend: a file path (SQLite), then a postgresql:// URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "storyline.db")
+    return request.getfixturevalue("postgres").new_database()
 
 
 # -- the fictional corpora of fictional.py, enriched once ------------------------------------------

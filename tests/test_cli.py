@@ -692,10 +692,10 @@ def test_a_command_that_reads_a_db_does_not_create_a_mistyped_one(
 
 def test_a_damaged_db_exits_1_with_a_clear_message(tmp_path: Path, run_cli: RunCli) -> None:
     """The header is intact, so the database opens; the tables' pages behind it are garbage."""
-    from storyline.store import Store
+    from storyline.store import open_store
 
     db = tmp_path / "damaged.db"
-    Store(db).close()
+    open_store(db).close()
     data = db.read_bytes()
     db.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
     result = run_cli("stories", "--db", db)

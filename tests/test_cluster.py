@@ -28,7 +28,7 @@ from storyline.cluster.trees import Trees, fit, shipped
 from storyline.enrich import cache_article_vectors
 from storyline.enrich.annotate import annotate
 from storyline.model import Article, Mention
-from storyline.store import Store
+from storyline.store import Store, open_store
 
 
 def _day(article: Article) -> float:
@@ -176,7 +176,7 @@ def test_an_old_story_decays_instead_of_swallowing_a_later_report(annotated: dic
 
 
 def _store_with(db: Path, articles: list[Article]) -> Store:
-    store = Store(db)
+    store = open_store(db)
     for a in articles:
         store.add_article(
             dataclasses.replace(a, sentences=[], mentions=[], vector=None, sentence_vectors=None)
@@ -351,7 +351,7 @@ def test_weekly_runs_over_the_lexicon_a_store_keeps_decide_as_loading_everything
     cuts = [int(np.nanmax(days)) - 7 * weeks for weeks in (5, 4, 3, 2, 1)]
     first = [a for a, d in zip(articles, days, strict=True) if not d >= cuts[0]]  # the first run's
     story = dict(zip((a.id for a in first), StreamClusterer(_DIM).add_all(first), strict=True))
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         counted = Lexicon()
         counted.count(first)
         store.save_lexicon(story, counted.to_bytes())
@@ -396,7 +396,7 @@ def test_a_run_reads_the_window_of_a_store_and_decides_as_loading_everything(
         a.mentions = [Mention("entity", 13, 13 + len(place), place, "GPE", None, place.lower())]
         a.hash, a.origin = f"hash-{a.id}", f"{a.id}.txt"
     labels = StreamClusterer(_DIM).add_all(stored)
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         for a in stored + new:
             store.add_article(a)
             store.save_mentions(a)

@@ -20,7 +20,7 @@ from storyline.enrich import (
 from storyline.enrich.mentions import ages, dates, names, quantities
 from storyline.enrich.workers import CHUNK, TAIL_CHUNK, tasks
 from storyline.model import Article
-from storyline.store import Store
+from storyline.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +368,7 @@ def test_the_article_vector_reads_the_whole_text_not_only_the_first_256_tokens(e
 
 def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> None:
     counting = CountingEmbedder(embedder)
-    with Store(tmp_path / "cache.db") as store:
+    with open_store(tmp_path / "cache.db") as store:
         first = make_articles()
         enrich(first, store=store, embedder=counting)
         assert counting.calls == 1
@@ -391,7 +391,7 @@ def test_enrich_uses_the_store_as_a_vector_cache(embedder, tmp_path: Path) -> No
 def test_a_text_cached_under_one_headline_gets_a_fresh_vector_under_another(embedder, tmp_path: Path) -> None:
     text = make_articles()[0].text
     counting = CountingEmbedder(embedder)
-    with Store(tmp_path / "cache.db") as store:
+    with open_store(tmp_path / "cache.db") as store:
         first = Article(id="brekka-1", title="Sawmill fire in Brekka", text=text)
         enrich([first], store=store, embedder=counting)
         retitled = Article(id="brekka-2", title="Firefighters from three towns battle blaze", text=text)
@@ -439,7 +439,7 @@ def test_worker_tasks_cover_every_article_in_order_with_small_tasks_at_the_end()
 def test_enriching_drops_the_vectors_an_older_recipe_cached_for_the_text(embedder, tmp_path: Path) -> None:
     article = make_articles()[0]
     older = {"article:lead:split0:title0", "sentences:split0"}
-    with Store(tmp_path / "cache.db") as store:
+    with open_store(tmp_path / "cache.db") as store:
         for kind in older:
             store.put_vectors(article.hash, embedder.name, kind, np.ones((1, 4)))
         enrich([article], store=store, embedder=embedder)

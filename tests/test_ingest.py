@@ -16,7 +16,7 @@ from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.readers import Record
 from storyline.pipeline import ingest_paths
-from storyline.store import Store
+from storyline.store import Store, open_store
 
 SCRAPED_PAGE = """Go to contents
 Flood barrier closes early in Tarnholm
@@ -477,7 +477,7 @@ def test_every_input_record_ends_in_exactly_one_ledger_entry(
 ) -> None:
     folder, origins = mixed_corpus
     missing = tmp_path / "missing.txt"
-    with Store(tmp_path / "db.sqlite") as store:
+    with open_store(tmp_path / "db.sqlite") as store:
         result = ingest_paths(store, [folder, missing], run_id="run-1")
         ledger = store.ledger()
         assert store.count_articles() == result.ingested
@@ -512,7 +512,7 @@ def test_reingesting_the_same_folder_marks_everything_duplicate(tmp_path: Path) 
     (folder / "ferry.html").write_text(HTML_PAGE, encoding="utf-8")
     write_jsonl(folder / "feed.jsonl", [{"id": "j1", "text": BAKERY}, {"id": "j2", "text": MUSEUM}])
 
-    with Store(tmp_path / "db.sqlite") as store:
+    with open_store(tmp_path / "db.sqlite") as store:
         first = ingest_paths(store, [folder], run_id="first")
         second = ingest_paths(store, [folder], run_id="second")
         assert store.count_articles() == 4

@@ -28,7 +28,7 @@ from storyline.ingest import Ingestor
 from storyline.ingest.readers import Record
 from storyline.model import Article
 from storyline.serve import create_app
-from storyline.store import Store
+from storyline.store import open_store
 
 TOKEN = "s3cret-token-for-tests"
 # Each payload would set window.__pwned if the page let it run; the browser test checks the flag.
@@ -54,7 +54,7 @@ def hostile_article() -> Article:
 def build_store(path: Path) -> Path:
     """A store with the fictional stories and the hostile article, ingested and clustered."""
     articles = [*hollvik_fire(), *dunmere_fire(), *kessel_election(), hostile_article()]
-    with Store(path) as store:
+    with open_store(path) as store:
         ingestor = Ingestor(store)
         with store.transaction():
             entries = [ingestor.add(Record(f"test#{a.id}", article=a)) for a in articles]
@@ -113,7 +113,7 @@ def story_about(client: TestClient, word: str) -> dict[str, Any]:
 
 
 def test_the_list_holds_every_story_of_the_store(client: TestClient, served_db: Path) -> None:
-    with Store(served_db) as store:
+    with open_store(served_db) as store:
         stored = {s.id for s in store.stories()}
     listing = list_stories(client, limit=100)
     assert listing.total == len(stored)

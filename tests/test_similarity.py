@@ -27,7 +27,7 @@ from storyline.similarity.model import (
     fit,
     shipped_model,
 )
-from storyline.store import Store
+from storyline.store import open_store
 
 SAME_EVENT = ("hollvik-1", "hollvik-3")  # two reports of one warehouse fire
 SAME_KIND = ("hollvik-1", "dunmere-1")  # two different fires
@@ -132,7 +132,7 @@ def test_the_shipped_model_reads_the_features_the_code_computes(corpus: dict[str
 
 def test_profiles_reuse_vectors_cached_in_a_store(corpus: dict[str, Article], tmp_path: Path) -> None:
     pair = (corpus["gazette"], corpus["courier"])
-    with Store(tmp_path / "cache.db") as store:
+    with open_store(tmp_path / "cache.db") as store:
         first = score_pairs([pair], store=store)[0]
         again = score_pairs([pair], store=store)[0]
     assert first.scores == again.scores
@@ -201,7 +201,7 @@ def test_similar_reads_article_ids_from_the_database(
     corpus: dict[str, Article], tmp_path: Path, invoke_cli
 ) -> None:
     db = tmp_path / "s.db"
-    with Store(db) as store:
+    with open_store(db) as store:
         for key in SAME_EVENT:
             original = corpus[key]
             store.add_article(

@@ -1,11 +1,14 @@
-"""The store is one SQLite file: articles, sentence spans, a vector cache, stories and a ledger.
+"""The store: articles, sentence spans, a vector cache, stories and a ledger, in one SQLite file or on a
+PostgreSQL server.
 
-Every test opens a real database file under ``tmp_path``.
+Tests taking ``store`` run on both backends: a real database file under ``tmp_path``, and a new database
+on the real PostgreSQL server the session starts (``postgres`` in conftest.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +16,16 @@ import pytest
 
 from storyline.cluster.score import HASH_FEATURES, RECIPE, Lexicon
 from storyline.model import Article, LedgerEntry, Mention, Sentence, Story
-from storyline.store import Store
-from storyline.store.sqlite import SCHEMA_VERSION, StoreError
+from storyline.store import (
+    SCHEMA_VERSION,
+    SQLiteStore,
+    Store,
+    StoreConflict,
+    StoreError,
+    StoriesChanged,
+    database_errors,
+    open_store,
+)
 
 TEXT = "The harbour bridge in Velmora reopened on Monday. Repairs took nine weeks."
 
@@ -25,8 +36,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path):
-    with Store(db_path) as s:
+def store(db_url: str):
+    with open_store(db_url) as s:
         yield s
 
 
@@ -46,23 +57,63 @@ def make_article(article_id: str = "a1", text: str = TEXT, **fields) -> Article:
 # -- schema ---------------------------------------------------------------------------------------
 
 
-def test_new_database_is_migrated_to_the_current_schema_version(store: Store, db_path: Path) -> None:
-    assert db_path.is_file(), "the parent folder is created and the file written"
-    assert SCHEMA_VERSION >= 1
-    assert store.schema_version == SCHEMA_VERSION
-    tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+def test_new_sqlite_database_is_migrated_to_the_current_schema_version(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        assert db_path.is_file(), "the parent folder is created and the file written"
+        assert SCHEMA_VERSION >= 1
+        assert store.schema_version == SCHEMA_VERSION
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"articles", "sentences", "vectors", "stories", "story_articles", "ledger"} <= tables
 
 
-def test_database_runs_in_wal_mode(store: Store) -> None:
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+def test_new_postgresql_database_is_migrated_to_the_current_schema_version(postgres) -> None:
+    from storyline.store import postgres as pg
+
+    with open_store(postgres.new_database()) as store:
+        assert store.schema_version == pg.SCHEMA_VERSION == len(pg.MIGRATIONS)
+        tables = {
+            r[0] for r in store.db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
+    assert {
+        "articles",
+        "sentences",
+        "vectors",
+        "stories",
+        "story_articles",
+        "ledger",
+        "story_state",
+    } <= tables
 
 
-def test_reopening_an_existing_database_keeps_its_data(db_path: Path) -> None:
-    with Store(db_path) as first:
+def test_database_runs_in_wal_mode(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+
+
+def test_a_file_path_a_sqlite_url_and_a_server_url_pick_their_backend(tmp_path: Path, postgres) -> None:
+    with open_store(tmp_path / "a.db") as by_path, open_store(f"sqlite://{tmp_path / 'b.db'}") as by_url:
+        assert isinstance(by_path, SQLiteStore) and isinstance(by_url, SQLiteStore)
+    assert (tmp_path / "b.db").is_file()
+    with open_store(postgres.new_database()) as server:
+        assert type(server).__name__ == "PostgresStore"
+
+
+def test_a_url_of_another_scheme_is_an_error_never_a_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="unsupported database URL scheme 'mysql://'"):
+        open_store("mysql://user@host:3306/news")
+    assert list(tmp_path.iterdir()) == [], "nothing was created for it"
+
+
+def test_an_unreachable_server_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match=r"cannot connect to postgresql://reader:\*\*\*@127\.0\.0\.1:1/news"):
+        open_store("postgresql://reader:secret@127.0.0.1:1/news?connect_timeout=2")
+
+
+def test_reopening_an_existing_database_keeps_its_data(db_url: str) -> None:
+    with open_store(db_url) as first:
         first.add_article(make_article())
-    with Store(db_path) as again:
-        assert again.schema_version == SCHEMA_VERSION
+    with open_store(db_url) as again:
         assert again.count_articles() == 1
         assert again.has_article("a1")
 
@@ -73,7 +124,18 @@ def test_database_from_a_newer_storyline_is_refused(db_path: Path) -> None:
     raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     raw.close()
     with pytest.raises(StoreError, match="newer"):
-        Store(db_path)
+        open_store(db_path)
+
+
+def test_server_database_from_a_newer_storyline_is_refused(postgres) -> None:
+    import psycopg
+
+    url = postgres.new_database()
+    open_store(url).close()
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("UPDATE storyline_schema SET version = version + 1")
+    with pytest.raises(StoreError, match="newer"):
+        open_store(url)
 
 
 # -- articles -------------------------------------------------------------------------------------
@@ -131,7 +193,7 @@ def test_articles_of_one_day_come_in_the_same_order_however_fast_they_were_inges
         if ticks
         else (lambda: "2031-05-01T10:00:00+00:00")
     )
-    monkeypatch.setattr("storyline.store.sqlite._now", clock)
+    monkeypatch.setattr("storyline.store.sql.now", clock)
     store.add_article(make_article("zeta", "Zeta text.", published="2031-05-01"))
     store.add_article(make_article("alpha", "Alpha text.", published="2031-05-01"))
     assert [a.id for a in store.articles()] == ["alpha", "zeta"]
@@ -143,7 +205,7 @@ def test_the_same_text_cannot_be_stored_twice_as_an_original(store: Store) -> No
     # Layout and case differences do not make a different text.
     relaid = TEXT.upper().replace(" ", "  \n ")
     assert make_article("a2", relaid).hash == make_article("a1").hash
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((*database_errors(), StoreError)):
         store.add_article(make_article("a2", relaid))
     assert store.article_by_hash(make_article().hash).id == "a1"
     assert store.count_articles() == 1
@@ -329,3 +391,118 @@ def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
         store.add_article(make_article())
         raise RuntimeError("interrupted")
     assert store.count_articles() == 0
+
+
+def test_an_inner_transaction_joins_the_outer_one(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        with store.transaction():
+            store.add_article(make_article())
+        assert store.count_articles() == 1, "the inner one did not commit on its own"
+        raise RuntimeError("interrupted")
+    assert store.count_articles() == 0
+
+
+# -- several connections at once ------------------------------------------------------------------
+
+
+def test_a_reader_sees_one_committed_state(db_url: str) -> None:
+    with open_store(db_url) as reader, open_store(db_url) as writer:
+        before = reader.revision()
+        with reader.read():
+            assert reader.count_articles() == 0
+            with writer.transaction():  # as an ingest writes: the article and its ledger entry
+                writer.add_article(make_article())
+                writer.record("run-1", [LedgerEntry("a1.txt", "ingested", article_id="a1")])
+            assert reader.count_articles() == 0, "a write committed during the read stays unseen"
+        assert reader.count_articles() == 1
+        assert reader.revision() != before, "the commit of another connection is noticed"
+
+
+def test_a_second_sqlite_writer_waits_for_the_first_instead_of_failing(db_path: Path) -> None:
+    with open_store(db_path) as first, open_store(db_path) as second:
+        done = threading.Event()
+
+        def write_second() -> None:
+            with second.transaction():
+                second.add_article(make_article("b1", "Another text entirely."))
+            done.set()
+
+        with first.transaction():
+            first.add_article(make_article("a1"))
+            waiting = threading.Thread(target=write_second)
+            waiting.start()
+            assert not done.wait(0.5), "the second writer waits while the first holds its transaction"
+        waiting.join(timeout=30)
+        assert done.is_set()
+        assert first.count_articles() == 2
+
+
+def test_two_server_writers_of_the_same_article_meet_at_its_key(postgres) -> None:
+    url = postgres.new_database()
+    with open_store(url) as first, open_store(url) as second:
+        raised: list[BaseException] = []
+
+        def write_second() -> None:
+            try:
+                with second.transaction():
+                    second.add_article(make_article("a1"))
+            except BaseException as exc:
+                raised.append(exc)
+
+        with first.transaction():
+            first.add_article(make_article("a1"))
+            racing = threading.Thread(target=write_second)
+            racing.start()
+            racing.join(timeout=0.5)
+            assert racing.is_alive(), "the second insert waits on the first's uncommitted key"
+        racing.join(timeout=30)
+        assert len(raised) == 1 and isinstance(raised[0], StoreConflict), raised
+        assert second.count_articles() == 1
+        with second.transaction():  # the connection is usable again after the rollback
+            second.add_article(make_article("b1", "Another text entirely."))
+        assert first.count_articles() == 2
+
+
+def test_stories_saved_by_another_run_meanwhile_are_noticed(db_url: str) -> None:
+    with open_store(db_url) as mine, open_store(db_url) as theirs:
+        mine.add_article(make_article("a1"))
+        read_at = mine.stories_generation()
+        theirs.replace_stories([Story(id="s1", title="Bridge", article_ids=["a1"])])
+        with pytest.raises(StoriesChanged), mine.transaction():
+            mine.claim_stories(read_at)
+            mine.replace_stories([])
+        assert [s.id for s in mine.stories()] == ["s1"], "the refused save left nothing behind"
+        again = mine.stories_generation()
+        with mine.transaction():
+            mine.claim_stories(again)
+            mine.replace_stories([Story(id="s2", title="Bridge", article_ids=["a1"])])
+        assert [s.id for s in theirs.stories()] == ["s2"]
+
+
+# -- stories as derived state ---------------------------------------------------------------------
+
+
+def test_stories_are_stale_while_an_article_is_in_none(store: Store) -> None:
+    assert not store.stale(), "an empty store has nothing to build"
+    store.add_article(make_article("a1"))
+    assert store.stale()
+    store.replace_stories([Story(id="s1", title="Bridge", article_ids=["a1"])])
+    assert not store.stale()
+    store.add_article(make_article("a2", "A second, different text."))
+    assert store.stale()
+
+
+def test_a_story_older_than_one_of_its_articles_is_outdated(store: Store) -> None:
+    store.add_article(make_article("a1"))
+    store.add_article(make_article("b1", "Another text entirely."))
+    store.replace_stories(
+        [
+            Story(id="s1", title="Bridge", article_ids=["a1"]),
+            Story(id="s2", title="Other", article_ids=["b1"]),
+        ]
+    )
+    assert store.outdated_stories() == set()
+    # As if s1 had been built before a1 was last written.
+    store._execute("UPDATE stories SET updated_at = ? WHERE id = ?", ("2000-01-01T00:00:00+00:00", "s1"))
+    assert store.outdated_stories() == {"s1"}
+    assert store.stale()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +35,8 @@ from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
 from storyline.report import render_markdown
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
-from storyline.store import Store, StoreError
+from storyline.store import Store, StoreError, database_errors, is_url, open_store, redact
+from storyline.store import exists as store_exists
 from storyline.summarize import DEFAULT_MAX_WORDS
 from storyline.summarize import summarize as summarize_comparison
 
@@ -51,20 +51,23 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
+# A file path (SQLite) or a server URL (postgresql://user@host:port/db): a string, since a Path would
+# fold the URL's '//'.
 DbOption = Annotated[
-    Path,
+    str,
     typer.Option(
-        "--db", envvar="STORYLINE_DB", help="SQLite database file (created if missing).", dir_okay=False
+        "--db",
+        envvar="STORYLINE_DB",
+        help="SQLite database file (created if missing) or postgresql://user@host:port/db.",
     ),
 ]
 # Commands that only read a database: a mistyped path is an error, not a new empty database.
 ExistingDbOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--db",
         envvar="STORYLINE_DB",
-        help="SQLite database file (made by `ingest` or `run`).",
-        dir_okay=False,
+        help="SQLite database file (made by `ingest` or `run`) or postgresql://user@host:port/db.",
     ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 if any input record is rejected.")]
@@ -86,7 +89,7 @@ InputOption = Annotated[
 OutputOption = Annotated[
     Path, typer.Option("--output", "-o", help="Output file (JSON Lines unless stated).", dir_okay=False)
 ]
-DEFAULT_DB = Path("storyline.db")
+DEFAULT_DB = "storyline.db"
 
 
 class Failure(Exception):
@@ -113,20 +116,22 @@ def progress_bars() -> Iterator[pipeline.ProgressFactory]:
         yield factory
 
 
-def _open_existing(db: Path) -> Store:
-    if not db.exists():
+def _open_existing(db: str) -> Store:
+    if not store_exists(db):
         raise Failure(
             f"no database at {db}: `storyline ingest PATH... --db {db}` or `storyline run` makes one"
         )
     return _open_store(db)
 
 
-def _open_store(db: Path) -> Store:
+def _open_store(db: str | Path) -> Store:
+    if not is_url(db) and Path(db).is_dir():
+        raise Failure(f"--db {db} is a folder; name a database file in it")
     try:
-        return Store(db)
+        return open_store(db)
     except StoreError as exc:
         raise Failure(str(exc)) from exc
-    except sqlite3.DatabaseError as exc:  # not SQLite at all, or a damaged header
+    except database_errors() as exc:  # not SQLite at all, or a damaged header
         raise Failure(f"cannot open database {db}: {exc}") from exc
 
 
@@ -193,8 +198,12 @@ def run(
         typer.Option("--out", "-o", help="Folder for stories.json, report.html, report.md.", file_okay=False),
     ],
     db: Annotated[
-        Path | None,
-        typer.Option("--db", envvar="STORYLINE_DB", help="Database to use (default: OUT/storyline.db)."),
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="STORYLINE_DB",
+            help="Database file or postgresql://user@host:port/db (default: OUT/storyline.db).",
+        ),
     ] = None,
     max_words: Annotated[int, typer.Option(help="Words per story summary.", min=10)] = DEFAULT_MAX_WORDS,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -239,7 +248,8 @@ def ingest(
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db) as store, progress_bars() as progress:
         result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
-        if result.ingested and not skip_stories:
+        # Not only after new articles: a run killed before its stories were saved left them stale.
+        if not skip_stories and store.stale():
             pipeline.update_stories(store, progress)
     out.print(_ingest_table(result))
     _report_rejects(result)
@@ -382,7 +392,7 @@ def serve(
 
     from storyline.serve import create_app
 
-    err.print(f"Serving {db} on http://{host}:{port}/ ({'writable' if token else 'read-only'} API)")
+    err.print(f"Serving {redact(db)} on http://{host}:{port}/ ({'writable' if token else 'read-only'} API)")
     uvicorn.run(create_app(db, token, max_body_bytes), host=host, port=port, log_level="info")
 
 
@@ -506,7 +516,7 @@ def _pair_row(line: str, origin: str) -> _PairRow:
     return _PairRow(origin, pair_id, (a, b))
 
 
-def _one_article(item: str, db: Path) -> Article:
+def _one_article(item: str, db: str) -> Article:
     """A file holding one article, else an article id stored in ``db``."""
     path = Path(item)
     if path.is_file():
@@ -516,7 +526,7 @@ def _one_article(item: str, db: Path) -> Article:
             reasons = "".join(f"; {r.reason}" for r in records if r.reason)
             raise Failure(f"{item} holds {len(found)} articles, not one{reasons}")
         return found[0]
-    if db.is_file():
+    if is_url(db) or Path(db).is_file():
         with _open_store(db) as store:
             article = store.article(item)
         if article is not None:
@@ -675,7 +685,7 @@ def main() -> None:
     except StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(1)
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         # A database damaged past its header opens, then fails on the first page read.
         err.print(f"[red]error:[/] reading the database failed: {exc}", highlight=False)
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -21,9 +22,10 @@ from storyline.enrich.aliases import normalise_name
 from storyline.enrich.annotate import story_entities
 from storyline.enrich.workers import default_workers, enrich_chunks
 from storyline.ingest import Ingestor, IngestResult, Reader
-from storyline.model import Article, LedgerEntry, Story
+from storyline.ingest.readers import Record
+from storyline.model import Article, Story
 from storyline.report import render_html, render_markdown
-from storyline.store import Store
+from storyline.store import Store, StoreConflict, StoreError
 from storyline.summarize import DEFAULT_MAX_WORDS, summarize
 
 Advance = Callable[[int], None]
@@ -32,6 +34,8 @@ KEY_ENTITIES = 8
 COMMIT_EVERY = 500
 AUTO_WORKERS_FROM = 200  # files
 MAX_AUTO_WORKERS = 4
+# Tries at a write that concurrent writers conflicted with (each try starts from a fresh read).
+WRITE_ATTEMPTS = 5
 
 
 def _no_progress(_description: str, _total: int) -> Advance:
@@ -50,10 +54,10 @@ def ingest_paths(
 
     Each commit holds its records *and* their ledger entries, so an ingest killed at any point leaves
     a consistent store, and running it again completes it: what was committed is then found again
-    as already ingested, the rest goes in.
+    as already ingested, the rest goes in. Records are read before their transaction opens, so a
+    transaction only decides and writes (another writer waits for it briefly).
     """
     reader = reader or Reader()
-    ingestor = Ingestor(store)
     run_id = run_id or datetime.now(UTC).isoformat()
     files = reader.files(paths)
     if workers == 0:
@@ -61,26 +65,47 @@ def ingest_paths(
         workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if files >= AUTO_WORKERS_FROM else 1
     advance = progress("Ingesting", files)
     last_file = None
-    pending: list[LedgerEntry] = []
-    store.db.execute("BEGIN")
-    try:
-        for record in reader.read(paths, workers=workers):
-            pending.append(ingestor.add(record))
-            file_origin = record.origin.split("#", 1)[0].split("!", 1)[0]
-            if file_origin != last_file:
-                advance(1)
-                last_file = file_origin
-            if len(pending) >= COMMIT_EVERY:
-                store.record(run_id, pending)
-                store.db.execute("COMMIT")
-                store.db.execute("BEGIN")
-                pending = []
-        store.record(run_id, pending)
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    return ingestor.result
+    result = IngestResult()
+    ingestor = Ingestor(store)
+    chunk: list[Record] = []
+    for record in reader.read(paths, workers=workers):
+        chunk.append(record)
+        file_origin = record.origin.split("#", 1)[0].split("!", 1)[0]
+        if file_origin != last_file:
+            advance(1)
+            last_file = file_origin
+        if len(chunk) >= COMMIT_EVERY:
+            ingestor = store_records(store, ingestor, chunk, run_id, result)
+            chunk = []
+    if chunk:
+        store_records(store, ingestor, chunk, run_id, result)
+    return result
+
+
+def store_records(
+    store: Store, ingestor: Ingestor, records: list[Record], run_id: str, result: IngestResult
+) -> Ingestor:
+    """Decide and store ``records`` with their ledger entries in one transaction, adding them to ``result``.
+
+    Another writer storing the same records at the same moment makes the transaction fail at a unique
+    key (:class:`StoreConflict`); it is then done again with a fresh ingestor (the failed one remembers
+    articles that were rolled back), which finds those records stored. The ingestor to go on with.
+    """
+    for _attempt in range(WRITE_ATTEMPTS):
+        # Deciding renames and links articles: each attempt decides on untouched records.
+        attempt = copy.deepcopy(records)
+        taken = len(ingestor.result.articles)
+        try:
+            with store.transaction():
+                entries = [ingestor.add(record) for record in attempt]
+                store.record(run_id, entries)
+        except StoreConflict:
+            ingestor = Ingestor(store)
+            continue
+        result.entries += entries
+        result.articles += ingestor.result.articles[taken:]
+        return ingestor
+    raise StoreError(f"{store.location}: other writers kept conflicting with this ingest; run it again")
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -195,6 +220,24 @@ def update_stories(
 ) -> None:
     """Bring the store's stories up to date (``store.stories()`` reads them).
 
+    Stories are derived from the articles and saved in one transaction with the counts they were
+    clustered with, so a run killed at any point leaves the previous stories, and the next run (which
+    finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
+    run save stories between this run's reading and saving, this run starts again from what that one
+    saved (``claim_stories``).
+    """
+    for _attempt in range(WRITE_ATTEMPTS):
+        try:
+            _update_stories(store, progress, max_words)
+            return
+        except StoreConflict:
+            continue
+    raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
+
+
+def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> None:
+    """One try of :func:`update_stories`.
+
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
     a story are assigned in publication order to an existing story or start a new one (streaming); only
     the stories that gained articles are rebuilt, the others are kept as stored.
@@ -205,14 +248,17 @@ def update_stories(
     clustering reads, are kept in the store by each run; where they do not cover exactly the stored
     originals (a store of an older storyline, say), they are counted again from every one.
     """
+    generation = store.stories_generation()
     existing = store.stories()
     if not existing:
         articles = enrich_stored(store, progress)
         stories, lexicon = build_stories(articles, progress, max_words, store)
-        store.replace_stories(stories)
-        # Every original is in a story now, and the batch has counted them all.
-        originals = [a.id for a in articles if a.duplicate_of is None]
-        store.save_lexicon(originals, lexicon.to_bytes())
+        with store.transaction():
+            store.claim_stories(generation)
+            store.replace_stories(stories)
+            # Every original is in a story now, and the batch has counted them all.
+            originals = [a.id for a in articles if a.duplicate_of is None]
+            store.save_lexicon(originals, lexicon.to_bytes())
         return
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
@@ -234,7 +280,8 @@ def update_stories(
             members[story_of[i]].append(i)
     labels = {sid: n for n, sid in enumerate(members)}
     names = list(members)
-    changed: set[str] = set()
+    # Stories older than one of their articles are built again from what is stored now.
+    changed: set[str] = store.outdated_stories() & set(members)
     if new:
         clusterer = StreamClusterer(len(new[0].vector))
         known_ids = [i for i, _ in known]
@@ -270,11 +317,15 @@ def update_stories(
     for sid in sorted(changed):
         rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store))
         advance(1)
-    # A story's id follows its earliest article, so an earlier newcomer renames it.
-    store.update_stories(rebuilt, removed=changed & set(labels))
-    if new:
-        # The clusterer counted the newcomers on top of the stored articles: every original in a story.
-        store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
+    if not changed:
+        return
+    with store.transaction():
+        store.claim_stories(generation)
+        # A story's id follows its earliest article, so an earlier newcomer renames it.
+        store.update_stories(rebuilt, removed=changed & set(labels))
+        if new:
+            # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+            store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
 
 
 def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:

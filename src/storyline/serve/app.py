@@ -29,7 +29,7 @@ def create_app(
     db: str | Path, token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 ) -> FastAPI:
     """The app over the store at ``db``. Without ``token``, ``POST /api/articles`` is refused (403)."""
-    catalog = Catalog(Path(db))
+    catalog = Catalog(str(db))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

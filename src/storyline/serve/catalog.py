@@ -1,23 +1,22 @@
 """The server's read model: every story and article of the store, held in memory and rebuilt when the
 database changes.
 
-Reads go through the store's public API only (``Store.stories()``, ``Store.articles()``), so the server
-does not depend on how stories are persisted. A change is noticed with SQLite's ``PRAGMA data_version``
-on a connection of our own: it moves whenever another connection (an ingest through the API, or
-``storyline ingest`` in another process) commits.
+Reads go through the store's public API only (``Store.stories()``, ``Store.articles()``, in one
+``Store.read()`` so that a snapshot is one committed state), so the server does not depend on how or
+where stories are persisted. A change is noticed with ``Store.revision()`` on a connection of our own: it
+moves whenever another connection (an ingest through the API, or ``storyline ingest`` in another
+process) commits.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from storyline.model import Article
 from storyline.report.markdown import source_count, source_names, story_span, strings, text
-from storyline.store import Store
+from storyline.store import open_store
 
 
 @dataclass
@@ -114,8 +113,8 @@ def _entry(data: dict[str, Any]) -> StoryEntry:
     )
 
 
-def load_snapshot(path: Path) -> Snapshot:
-    with Store(path) as store:
+def load_snapshot(location: str) -> Snapshot:
+    with open_store(location) as store, store.read():
         articles = {a.id: a for a in store.articles()}
         stories = store.stories()
     entries = [_entry(s.to_dict(articles)) for s in stories]
@@ -126,13 +125,12 @@ def load_snapshot(path: Path) -> Snapshot:
 class Catalog:
     """Hands out the current :class:`Snapshot`, rebuilding it after the database has changed."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        # Opening the store once creates (or migrates) the database before the probe connects to it.
-        Store(path).close()
+    def __init__(self, location: str) -> None:
+        self.location = location
+        # Opening the probe creates (or migrates) the database.
+        self._probe = open_store(location)
         self._lock = threading.Lock()
-        self._probe = sqlite3.connect(path, check_same_thread=False)
-        self._version: int | None = None
+        self._version: object = None
         self._snapshot: Snapshot | None = None
 
     def close(self) -> None:
@@ -140,8 +138,8 @@ class Catalog:
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            version = int(self._probe.execute("PRAGMA data_version").fetchone()[0])
+            version = self._probe.revision()
             if self._snapshot is None or version != self._version:
-                self._snapshot = load_snapshot(self.path)
+                self._snapshot = load_snapshot(self.location)
                 self._version = version
             return self._snapshot

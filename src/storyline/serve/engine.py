@@ -8,37 +8,36 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from storyline import pipeline
-from storyline.ingest import Ingestor
+from storyline.ingest import Ingestor, IngestResult
 from storyline.ingest.readers import record_from_json
 from storyline.model import Article, content_hash
 from storyline.similarity import score_pair
-from storyline.store import Store
+from storyline.store import open_store
 
 _ingest_lock = threading.Lock()
 _score_lock = threading.Lock()
 
 
-def ingest(path: Path, records: list[dict[str, Any]]) -> dict[str, Any]:
+def ingest(location: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Add the records to the store and update the stories; each record's fate, with its story."""
     run_id = "api-" + datetime.now(UTC).isoformat()
-    with _ingest_lock, Store(path) as store:
-        ingestor = Ingestor(store)
-        entries = []
-        with store.transaction():
-            for n, obj in enumerate(records):
-                # Without an id, the text names the article: posting it again finds the same one.
-                fallback = "api-" + content_hash(str(obj.get("text", "")))[:12]
-                entries.append(ingestor.add(record_from_json(obj, f"api#{n}", fallback)))
-            store.record(run_id, entries)
-        if ingestor.result.ingested:
+    with _ingest_lock, open_store(location) as store:
+        parsed = []
+        for n, obj in enumerate(records):
+            # Without an id, the text names the article: posting it again finds the same one.
+            fallback = "api-" + content_hash(str(obj.get("text", "")))[:12]
+            parsed.append(record_from_json(obj, f"api#{n}", fallback))
+        result = IngestResult()
+        pipeline.store_records(store, Ingestor(store), parsed, run_id, result)
+        entries = result.entries
+        if store.stale():
             pipeline.update_stories(store)
         story_of = {a: s.id for s in store.stories() for a in s.article_ids}
     return {
-        **ingestor.result.to_dict(),
+        **result.to_dict(),
         "articles": [
             {
                 "input": e.input,
