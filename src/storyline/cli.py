@@ -434,7 +434,7 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 @app.command()
 def cluster(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
-    """Group the articles of a JSON Lines file into stories: one output line per input line, {"id", "story"}."""
+    """Group the articles of a JSON Lines file into stories: one {"id", "story"} line per input line."""
     result, rows = _read_articles(input)
     articles = list(result.articles)
     with progress_bars() as progress:
