@@ -485,6 +485,7 @@ def test_api_docs_list_every_endpoint(client: TestClient) -> None:
     html = client.get("/docs").text
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/similarity", "/api/articles"):
         assert f"<code>{path}</code>" in html
+    assert 'href="/schema"' in html
 
 
 def test_the_stories_schema_is_served_at_schema(client: TestClient) -> None:
