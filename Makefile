@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-bench: $(STAMP)  ## run the benchmarks and append their figures to BENCHMARKS.md
+bench: $(STAMP)  ## run a benchmark, append it to bench/results.jsonl and update BENCHMARKS.md
 	$(BIN)/python bench/cluster.py --record
 
 clean:

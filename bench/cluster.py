@@ -1,6 +1,7 @@
 """Story clustering quality on the dev sets, with two baselines computed in the same run.
 
     python bench/cluster.py [--record] [--sweep] [--fit] [--repeats N]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 BCubed precision/recall/F1 and pairwise F1 on ECB+ dev (same-topic twin events) and Multi-News dev, for
 the streaming driver (articles one at a time), the batch driver (stream + refine) and two baselines:
@@ -238,7 +239,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     parser.add_argument("--sweep", action="store_true", help="print F1 over thresholds (dev only)")
     parser.add_argument("--fit", action="store_true", help="refit and save cluster/model.json (dev only)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of streaming and batch (spread)")

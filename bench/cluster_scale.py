@@ -1,6 +1,7 @@
 """Streaming assignment at scale, with synthetic articles whose vectors are shaped like real ones.
 
     python bench/cluster_scale.py [--sizes 10000,100000,1000000] [--queries 2000] [--record]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 For each size N, N synthetic articles are loaded in bulk into a StreamClusterer (five articles per
 event), with a publication day, hashed keys and terms. Their vectors follow the geometry of real article
@@ -211,7 +212,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="stored articles, comma-separated")
     parser.add_argument("--queries", type=int, default=2000, help="articles assigned one by one per size")
     parser.add_argument(
-        "--record", action="store_true", help="append the table to BENCHMARKS.md (idle machine)"
+        "--record",
+        action="store_true",
+        help="append the run to bench/results.jsonl and update BENCHMARKS.md (idle machine)",
     )
     args = parser.parse_args()
     geometry = Geometry()

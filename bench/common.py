@@ -1,10 +1,12 @@
-"""Shared helpers for the benchmark scripts: data paths, enrichment cache, BENCHMARKS.md rows."""
+"""Shared helpers for the benchmark scripts: data paths, enrichment cache, and ``--record``, which appends a
+run to bench/results.jsonl and rewrites that benchmark's table on the BENCHMARKS.md page (bench/page.py)."""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +20,7 @@ SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data"
 CACHE = ROOT / ".bench-cache"
 BENCHMARKS = ROOT / "BENCHMARKS.md"
+RESULTS = ROOT / "bench" / "results.jsonl"
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -67,11 +70,68 @@ def commit() -> str:
 
 
 def record(section: str, command: str, table: str) -> None:
-    """Append a dated result block to BENCHMARKS.md under a heading for this benchmark."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"\n### {section} — {stamp}\n\n`{command}` · {machine()} · commit {commit()}\n\n{table}\n"
-    with BENCHMARKS.open("a", encoding="utf-8") as fh:
-        fh.write(block)
+    """Append this run to bench/results.jsonl (its tables as rows, its other lines as notes), then rewrite
+    the benchmark's table on the BENCHMARKS.md page from it."""
+    import page  # bench/page.py; imported here as it imports this module
+
+    entry = {
+        "bench": bench_name(command),
+        "section": section,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit(),
+        "machine": machine(),
+        "command": command,
+        **parse_tables(table),
+    }
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    page.update(BENCHMARKS, read_results(RESULTS), only=entry["bench"])
+
+
+def bench_name(command: str) -> str:
+    """``python bench/cluster.py --record`` → ``cluster``: the key of a benchmark in results.jsonl and on
+    the page."""
+    found = re.search(r"bench/(\w+)\.py", command)
+    if found is None:
+        raise ValueError(f"not a bench/ command: {command!r}")
+    return found.group(1)
+
+
+def read_results(path: Path = RESULTS) -> list[dict[str, Any]]:
+    """Every recorded run, oldest first."""
+    return list(read_jsonl(path)) if path.is_file() else []
+
+
+def parse_tables(text: str) -> dict[str, Any]:
+    """The Markdown a bench prints, as data: ``tables`` (each a ``header`` and ``rows``, numbers as
+    numbers) and ``notes`` (the lines that are not tables). The inverse of :func:`markdown_table`."""
+    tables: list[dict[str, Any]] = []
+    notes: list[str] = []
+    lines: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            lines.append(line)
+            continue
+        if lines:
+            cells = [_cells(row) for row in lines if not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", row)]
+            tables.append({"header": cells[0], "rows": [[_value(c) for c in row] for row in cells[1:]]})
+            lines = []
+        if line.strip():
+            notes.append(line.strip())
+    return {"tables": tables, "notes": notes}
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _value(cell: str) -> Any:
+    """A cell that is a plain number becomes one; anything else ("0.12s", "99.8%", "") stays text."""
+    if re.fullmatch(r"[+-]?\d+", cell):
+        return int(cell)
+    if re.fullmatch(r"[+-]?\d*\.\d+", cell):
+        return float(cell)
+    return cell
 
 
 def markdown_table(header: list[str], rows: list[list[Any]]) -> str:

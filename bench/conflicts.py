@@ -2,6 +2,7 @@
 compatible wordings.
 
     python bench/conflicts.py [--split dev|heldout|all] [--record] [--verbose]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 The stories and their gold are in tests/fixtures/compare/ (fictional; see the README there). A reported
 conflict is correct when its type is the gold type and two of its claims carry the two gold values
@@ -91,7 +92,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="dev")
-    parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every story's conflicts")
     args = parser.parse_args()
     stories = [{**s, "articles": articles_of(s)} for s in planted_stories(args.split)]

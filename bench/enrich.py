@@ -2,6 +2,7 @@
 cheaper article vector costs in quality.
 
     python bench/enrich.py [--articles 400] [--workers 2] [--record]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 Articles are the English Multi-News dev texts from ../shared/data, each cut to its first 600 words.
 Each component runs over all articles on its own (models loaded beforehand); "core-ms/article" is the
@@ -153,7 +154,9 @@ def main() -> None:
     )
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--record", action="store_true", help="append the tables to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     args = parser.parse_args()
     corpus = articles(args.articles)
     n = len(corpus)

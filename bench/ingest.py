@@ -1,6 +1,7 @@
 """Ingest throughput: HTML pages/s and JSONL records/s into a fresh SQLite store, without NLP.
 
     python bench/ingest.py [--pages 1200] [--record]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 Inputs are built at run time from the article texts of ../shared/data (Multi-News and ECB+ dev): each text
 becomes a news page with the furniture real pages carry (head metadata and scripts, a navigation menu, a
@@ -70,7 +71,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--pages", type=int, default=1200, help="number of pages / records (max ~1260)")
-    parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     args = parser.parse_args()
     corpus = texts(args.pages)
     rows = []

@@ -1,6 +1,7 @@
 """Web server latency under load: concurrent clients on loopback against the story list and story pages.
 
     python bench/serve_load.py [--clients 100] [--seconds 30] [--db FILE] [--record]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 The server is ``storyline serve`` in its own process over the demo store (built from demo/corpus into
 .bench-cache/serve-demo.db on first use, or ``--db``). Each client loops without pause over the list page
@@ -177,7 +178,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--baseline-seconds", type=float, default=5.0)
     parser.add_argument("--db", type=Path, help="Store to serve [default: the demo corpus, built once].")
-    parser.add_argument("--record", action="store_true", help="Append the table to BENCHMARKS.md.")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     args = parser.parse_args()
 
     db = args.db or demo_db()

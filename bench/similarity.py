@@ -1,6 +1,7 @@
 """Pair similarity on SemEval-2022 Task 8 dev, 5-fold cross-validated, with two baselines in the same run.
 
     python bench/similarity.py [--record] [--train]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 Pearson correlation with the gold scores for every dimension, overall and per language pair, of the
 learned scorer's out-of-fold predictions. Every fold fits its own tree ensembles on its training pairs
@@ -103,7 +104,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--record", action="store_true", help="append the tables to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     parser.add_argument("--train", action="store_true", help="fit on all dev pairs, write the shipped model")
     args = parser.parse_args()
 

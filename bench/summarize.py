@@ -2,6 +2,7 @@
 LexRank and a lead baseline over the same sentence split, and the share of exact citations.
 
     python bench/summarize.py [--max-words 250] [--limit N] [--half tuning] [--record]
+    (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 Reads ../shared/data/multinews/clusters.dev.jsonl and reports it in two halves, split by the parity of
 sha256(cluster_id): the *tuning* half, on which the summariser's constants were chosen, and the
@@ -163,7 +164,9 @@ def main() -> None:
     parser.add_argument("--max-words", type=int, default=250)
     parser.add_argument("--limit", type=int, default=None, help="only the first N clusters")
     parser.add_argument("--half", choices=("tuning", "held-out"), help="score one half only")
-    parser.add_argument("--record", action="store_true", help="append the table to BENCHMARKS.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
     args = parser.parse_args()
     clusters = [c for c in load_clusters(args.limit) if args.half in (None, half(c[0]))]
     enrich_cached([a for _, docs, _ in clusters for a in docs])

@@ -43,8 +43,8 @@ CONFLICT_KEYS = {"type", "about", "claims"}
 CONFLICT_CLAIM_KEYS = {"article_id", "quote", "value"}
 FRAMING_KEYS = {"article_id", "genre", "tone", "quoted_sources"}
 TIMELINE_KEYS = {"date", "text", "citations"}
-BLOCK_KEYS = {"shared", "unique", "conflicts", "framing", "timeline"}
-STORY_KEYS = {"id", "title", "articles", "summary"} | BLOCK_KEYS
+BLOCK_KEYS = {"shared", "unique", "conflicts", "updates", "framing", "timeline"}
+STORY_KEYS = {"id", "title", "storyline", "articles", "summary"} | BLOCK_KEYS
 INGEST_KEYS = {"ingested", "duplicates", "rejected"}
 CONFLICT_TYPES = {"number", "date", "age", "person", "place", "organisation", "other"}
 GENRES = {"report", "opinion", "analysis"}
@@ -315,7 +315,7 @@ def test_demo_stories_json_follows_the_contract(demo_run: DemoRun) -> None:
     Extra keys are tolerated only on the document (e.g. ``generated``) and on a story (e.g. ``time_span``).
     """
     doc = demo_run.doc
-    assert {"stories", "ingest"} <= set(doc)
+    assert {"storylines", "stories", "ingest"} <= set(doc)
     assert isinstance(doc["stories"], list) and doc["stories"]
     for story in doc["stories"]:
         where = f"story {story.get('id')}"
@@ -963,7 +963,7 @@ def test_an_unpaired_surrogate_in_an_id_is_replaced_not_fatal(
 
 
 def test_compare_writes_the_story_block_for_one_story(tmp_path: Path, run_cli: RunCli) -> None:
-    """Contract 5: a JSON object with exactly shared / unique / conflicts / framing / timeline."""
+    """Contract 5: a JSON object with exactly shared / unique / conflicts / updates / framing / timeline."""
     output = tmp_path / "comparison.json"
     articles = write_jsonl(tmp_path / "articles.jsonl", HARBOUR)
     result = run_cli("compare", "--input", articles, "--output", output)

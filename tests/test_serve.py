@@ -17,13 +17,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from fictional import article, dunmere_fire, hollvik_fire, kessel_election
-from storyline import pipeline
+from storyline import contract, pipeline
 from storyline.ingest import Ingestor
 from storyline.ingest.readers import Record
 from storyline.model import Article
@@ -484,6 +485,24 @@ def test_api_docs_list_every_endpoint(client: TestClient) -> None:
     html = client.get("/docs").text
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/similarity", "/api/articles"):
         assert f"<code>{path}</code>" in html
+    assert 'href="/schema"' in html
+
+
+def test_the_stories_schema_is_served_at_schema(client: TestClient) -> None:
+    response = client.get("/schema")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/schema+json")
+    assert response.json() == contract.schema()
+
+
+def test_a_story_from_the_api_is_a_story_of_the_published_schema(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{story_about(client, 'Dunmere')['id']}").json()
+    schema = contract.schema()
+    story_schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], **schema["$defs"]["Story"]}
+    assert list(jsonschema_rs.validator_for(story_schema).iter_errors(story)) == []
+    # The OpenAPI document describes a story with the same fields, all required.
+    openapi = client.get("/openapi.json").json()["components"]["schemas"]["Story"]
+    assert set(openapi["required"]) == set(openapi["properties"]) == set(schema["$defs"]["Story"]["required"])
 
 
 # -- the OpenAPI schema, fuzzed -----------------------------------------------------------------

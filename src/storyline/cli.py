@@ -26,6 +26,7 @@ from rich.table import Table
 from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.compare import compare as compare_story
+from storyline.contract import Comparison
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
 from storyline.ingest import Ingestor, IngestResult, Reader
@@ -211,7 +212,8 @@ def run(
     workers: WorkersOption = 0,
     strict: StrictOption = False,
 ) -> None:
-    """The main job: ingest PATHS, cluster into stories, compare sources, summarise, and write the reports."""
+    """Read the articles in PATHS, group them into stories, compare the sources, summarise each story, and
+    write stories.json, report.html and report.md."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
@@ -243,7 +245,7 @@ def ingest(
     workers: WorkersOption = 0,
     strict: StrictOption = False,
 ) -> None:
-    """Add articles to the database (idempotent: known texts are marked duplicate) and update the stories."""
+    """Add articles to the database and update the stories (a text already stored is not stored twice)."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     with _open_store(db) as store, progress_bars() as progress:
@@ -442,7 +444,7 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 @app.command()
 def cluster(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
-    """Contract 2: assign each article of a JSONL file to a story; one output line per input line."""
+    """Group the articles of a JSON Lines file into stories: one {"id", "story"} line per input line."""
     result, rows = _read_articles(input)
     articles = list(result.articles)
     with progress_bars() as progress:
@@ -467,7 +469,8 @@ def cluster(input: InputOption, output: OutputOption, strict: StrictOption = Fal
 
 @app.command()
 def similarity(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
-    """Contract 3: score article pairs on the seven SemEval-2022 Task 8 dimensions (1 similar … 4 not)."""
+    """Score pairs of texts from a JSON Lines file on seven dimensions (overall, geography, entities, time,
+    narrative, style, tone), from 1 = very similar to 4 = very dissimilar."""
     rows = [_pair_row(line, f"{input}#line {lineno}") for lineno, line in _read_lines(input)]
     pairs = [row.articles for row in rows if row.articles]
     with progress_bars() as progress:
@@ -562,7 +565,7 @@ def similar(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (scores and explanation).")] = False,
 ) -> None:
-    """Score two articles on the seven SemEval-2022 Task 8 dimensions (1 very similar … 4 very dissimilar)."""
+    """Score how similar two articles are on seven dimensions (1 very similar … 4 very dissimilar)."""
     result = score_pairs([(_one_article(first, db), _one_article(second, db))])[0]
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -583,7 +586,8 @@ def summarize(
     max_words: Annotated[int, typer.Option(help="Words per summary.", min=10)] = 250,
     strict: StrictOption = False,
 ) -> None:
-    """Contract 4: a cited summary for each cluster of a JSONL file of {cluster_id, documents}."""
+    """Write a summary of each group of articles in a JSON Lines file of {cluster_id, documents}, every
+    sentence citing the source sentences it comes from."""
     clusters: list[tuple[str, list[Article]]] = []
     rejected = 0
     for lineno, line in _read_lines(input):
@@ -660,15 +664,18 @@ def compare(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSON file.", dir_okay=False)],
     strict: StrictOption = False,
 ) -> None:
-    """Contract 5: treat a JSONL file of articles as one story; write its shared / unique / conflicts /
-    framing / timeline block as JSON."""
+    """Compare the articles of a JSON Lines file as reports of one story: the facts they share, the facts
+    only one reports, where they contradict each other, how each frames it, and a timeline, as JSON."""
     result, _ = _read_articles(input)
     articles = list(result.articles)
     with progress_bars() as progress:
         enrich(articles, advance=progress("Enriching", len(articles)))
         # Entity labels tell a place from a person or an organisation in a name conflict.
         annotate(articles, advance=progress("Finding mentions", len(articles)))
-    block = compare_story(articles).block
+    # Nothing computes updates (values that changed over time) yet; the contract's field stays empty.
+    block = Comparison.model_validate({"updates": [], **compare_story(articles).block}).model_dump(
+        mode="json"
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(block, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     err.print(f"{len(articles)} articles compared → {output}")

@@ -2,7 +2,7 @@
 
 Ingest creates an :class:`Article`; later stages only *add* to it (sentences, vectors, mentions).
 A :class:`Story` groups articles and carries what comparison and summarisation found, in the
-shape of the ``stories.json`` contract.
+shape of the ``stories.json`` contract (``storyline.contract``).
 """
 
 from __future__ import annotations
@@ -120,26 +120,33 @@ class Story:
     shared: list[dict[str, Any]] = field(default_factory=list)
     unique: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # Nothing computes updates (values that changed over time) yet: the contract's field stays empty.
+    updates: list[dict[str, Any]] = field(default_factory=list)
     framing: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     key_entities: list[str] = field(default_factory=list)
     time_span: dict[str, str] | None = None
     source_count: int = 0
+    # The storyline (thread of stories) this story belongs to; nothing groups stories into them yet.
+    storyline: str | None = None
 
     def comparison(self) -> dict[str, Any]:
-        """The comparison block of contract 5."""
+        """The comparison block (``contract.Comparison``), as ``storyline compare`` writes it."""
         return {
             "shared": self.shared,
             "unique": self.unique,
             "conflicts": self.conflicts,
+            "updates": self.updates,
             "framing": self.framing,
             "timeline": self.timeline,
         }
 
     def to_dict(self, articles: dict[str, Article]) -> dict[str, Any]:
+        """The story as in ``stories.json`` (``contract.Story``)."""
         return {
             "id": self.id,
             "title": self.title,
+            "storyline": self.storyline,
             "articles": [articles[a].summary() for a in self.article_ids if a in articles],
             "summary": self.summary,
             **self.comparison(),

@@ -17,6 +17,7 @@ from storyline.cluster import StreamClusterer, cluster_and_count, make_story
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.compare import compare
+from storyline.contract import StoriesDocument
 from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
 from storyline.enrich.aliases import normalise_name
 from storyline.enrich.annotate import story_entities
@@ -329,16 +330,20 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
 
 
 def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``stories.json`` document for everything in the store."""
+    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store."""
     articles = {a.id: a for a in store.articles()}
     if ingest is None:
         result = IngestResult(entries=store.ledger())
         ingest = result.to_dict()
-    return {
+    doc = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "storylines": [],  # nothing groups stories into storylines yet
         "stories": [s.to_dict(articles) for s in store.stories()],
         "ingest": ingest,
     }
+    # Checked against the contract on the way out: a field gone missing or added fails here, not in a
+    # consumer of stories.json.
+    return StoriesDocument.model_validate(doc).model_dump(mode="json")
 
 
 def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:

@@ -1,4 +1,7 @@
-"""The JSON API under ``/api``: read endpoints are open; ``POST /api/articles`` needs the bearer token."""
+"""The JSON API under ``/api``: read endpoints are open; ``POST /api/articles`` needs the bearer token.
+
+A story is returned as ``storyline.contract.Story``, the model ``stories.json`` is checked against, so the
+OpenAPI schema and the published ``/schema`` describe stories alike."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, sta
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
+
+from storyline.contract import ArticleRef, Duplicate, Rejection, Story, TimeSpan
 
 from . import engine
 from .catalog import Catalog, Filters
@@ -26,11 +31,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 class Message(BaseModel):
     detail: Any
-
-
-class TimeSpan(BaseModel):
-    start: str
-    end: str
 
 
 class StoryItem(BaseModel):
@@ -51,37 +51,13 @@ class StoryList(BaseModel):
     stories: list[StoryItem]
 
 
-class ArticleMeta(BaseModel):
-    id: str
-    title: str | None
-    source: str | None
-    url: str | None
-    published: str | None
-    language: str | None
-
-
-class Story(BaseModel):
-    """A story as in ``stories.json`` (contract 1); fields a newer engine adds come along as they are."""
-
-    model_config = ConfigDict(extra="allow")
-    id: str
-    title: str
-    articles: list[ArticleMeta]
-    summary: list[dict[str, Any]]
-    shared: list[dict[str, Any]]
-    unique: list[dict[str, Any]]
-    conflicts: list[dict[str, Any]]
-    framing: list[dict[str, Any]]
-    timeline: list[dict[str, Any]]
-
-
 class Sentence(BaseModel):
     start: int
     end: int
     text: str
 
 
-class ArticleOut(ArticleMeta):
+class ArticleOut(ArticleRef):
     author: str | None
     duplicate_of: str | None
     story: str | None
@@ -115,8 +91,8 @@ class ArticleFate(BaseModel):
 
 class IngestOut(BaseModel):
     ingested: int
-    duplicates: list[dict[str, Any]]
-    rejected: list[dict[str, Any]]
+    duplicates: list[Duplicate]
+    rejected: list[Rejection]
     articles: list[ArticleFate]
 
 

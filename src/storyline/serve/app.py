@@ -8,8 +8,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline import contract
 
 from . import api, pages
 from .catalog import Catalog
@@ -47,6 +50,12 @@ def create_app(
     app.state.catalog = catalog
     app.state.token = token or None
     app.include_router(api.router)
+
+    @app.get("/schema", include_in_schema=False)
+    async def stories_schema() -> JSONResponse:
+        """The JSON Schema of stories.json (docs/stories.schema.json in the repository)."""
+        return JSONResponse(contract.schema(), media_type="application/schema+json")
+
     app.include_router(pages.router)
     # Starlette's class, not FastAPI's subclass: unmatched paths raise the former.
     app.add_exception_handler(StarletteHTTPException, pages.html_errors)

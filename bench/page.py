@@ -1,0 +1,217 @@
+"""The tables of the BENCHMARKS.md page, made from bench/results.jsonl.
+
+    python bench/page.py    # rewrite every benchmark's table on the page from the latest recorded runs
+
+Each benchmark has one table on the page, between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``:
+per measure, storyline's figure, the baseline measured in the same run, and the target, then the
+command, date, machine and commit of the run it comes from. ``record()`` in common.py calls
+:func:`update` after appending a run, so the page always shows the newest one; the history stays in
+results.jsonl. What each measure picks out of a run is written below, per benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Entry = dict[str, Any]
+Row = list[str]
+
+HEADER = ["measure", "storyline", "baseline (same run)", "target"]
+
+
+def rows_of(entry: Entry, table: int = 0) -> list[dict[str, Any]]:
+    """One table of a run as dicts keyed by its header; bold markers stripped from the cells."""
+    found = entry["tables"][table]
+    clean = [[c.strip("*") if isinstance(c, str) else c for c in row] for row in found["rows"]]
+    return [dict(zip(found["header"], row, strict=True)) for row in clean]
+
+
+def column(row: dict[str, Any], prefix: str) -> Any:
+    """The cell whose header starts with ``prefix`` (headers carry run settings, e.g. the batch size)."""
+    return next(v for k, v in row.items() if k.startswith(prefix))
+
+
+def pick(rows: list[dict[str, Any]], **match: str) -> dict[str, Any]:
+    return next(r for r in rows if all(r[k] == v for k, v in match.items()))
+
+
+def _cluster(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    out = []
+    for label, target in (("ECB+ dev", "≥ 0.95"), ("Multi-News dev", "≥ 0.96")):
+        of_set = [r for r in rows if r["set"] == label]
+        baselines = " · ".join(
+            f"{r['system'].split(' (')[0]} {r['BCubed F1']:.3f}"
+            for r in of_set
+            if "(baseline)" in r["system"]
+        )
+        batch = pick(of_set, system="storyline batch (tuned here)")["BCubed F1"]
+        held = pick(of_set, system="storyline batch, 2-fold CV")["BCubed F1"]
+        out.append([f"BCubed F1, {label}, tuned on it", f"{batch:.3f}", baselines, target])
+        out.append([f"BCubed F1, {label}, 2-fold CV", f"{held:.3f}", baselines, target])
+    return out, [run]
+
+
+def _cluster_scale(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    big = max(rows_of(run), key=lambda r: r["stored articles"])
+    n = f"{big['stored articles']:,}"
+    none = "none measured"
+    return [
+        [f"p99 of one assignment, {n} stored", f"{big['p99 ms']:.2f} ms", none, "≤ 20 ms"],
+        [f"articles/s in batches, {n} stored", f"{column(big, 'articles/s (batches'):,}", none, "≥ 2,000"],
+        [
+            "same-event articles among the candidates",
+            column(big, "same-event articles"),
+            none,
+            "",
+        ],
+        ["memory per indexed article", f"{big['bytes per indexed article']:,} bytes", none, "≤ 2 KB"],
+    ], [run]
+
+
+def _conflicts(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    used, out = [], []
+    for split, label in (("dev", "dev fixtures"), ("heldout", "held-out fixtures")):
+        runs = [e for e in entries if e["command"].endswith(f"--split {split}")]
+        if not runs:
+            continue
+        run = runs[-1]
+        typed = pick(rows_of(run), match="typed")
+        out.append([f"F1, typed, {label}", f"{typed['F1']:.3f}", "none measured", "≥ 0.85"])
+        out.append([f"false alarms on compatible wordings, {label}", str(typed["on compatible"]), "", "0"])
+        used.append(run)
+    return out, used
+
+
+def _enrich(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    speed = rows_of(run, 0)
+    trade = rows_of(run, 1)[0]
+    two = pick(speed, component="end to end, 2 worker processes")["articles/s"]
+    one = pick(speed, component="end to end, 1 process")["articles/s"]
+    full = next(r for r in speed if r["component"].startswith("entities, full NER"))["articles/s"]
+    trimmed = next(r for r in speed if r["component"].startswith("entities, NER on"))["articles/s"]
+    return [
+        ["600-word English articles/s, 2 worker processes", f"{two:.1f}", "", "≥ 25"],
+        ["600-word English articles/s, 1 process", f"{one:.1f}", "", ""],
+        ["NER articles/s, sentences that may hold a name", f"{trimmed:.1f}", f"full NER {full:.1f}", ""],
+        ["entities found, against full NER", f"{trade['recall']:.3f} recall", "", ""],
+    ], [run]
+
+
+def _ingest(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    reference = next(r for r in rows if "(reference)" in r["what"])["records/s"]
+    out = []
+    for r in rows:
+        if r["what"].startswith("storyline"):
+            what = r["what"].removeprefix("storyline ingest ").strip("()")
+            base = f"trafilatura alone {reference:.0f}" if r["input"] == "HTML" else ""
+            workers = "1 process" if r["workers"] == 1 else f"{r['workers']} processes"
+            out.append([f"{r['input']} records/s, {what}, {workers}", f"{r['records/s']:.0f}", base, ""])
+    return out, [run]
+
+
+def _serve_load(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    load = pick(rows, run="load")
+    alone = pick(rows, run="one client (baseline)")
+    clients = load["clients"]
+    return [
+        [
+            f"p99 latency, {clients} clients",
+            f"{load['p99 ms']:.1f} ms",
+            f"one client {alone['p99 ms']:.1f} ms",
+            "≤ 300 ms",
+        ],
+        [f"errors, {clients} clients", str(load["errors"]), str(alone["errors"]), "0"],
+    ], [run]
+
+
+def _similarity(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run, 1)
+    out = []
+    for pair, label, target in (
+        ("all", "all language pairs", "≥ 0.82"),
+        ("en-en", "English pairs", "≥ 0.88"),
+    ):
+        r = pick(rows, **{"language pair": pair})
+        base = f"TF-IDF {r['TF-IDF cosine']:.3f} · MiniLM {r['MiniLM cosine']:.3f}"
+        out.append([f"overall Pearson, {label} (5-fold CV)", f"{r['storyline overall']:.3f}", base, target])
+    return out, [run]
+
+
+def _summarize(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    out = []
+    for half, label in (("held-out", "held-out half"), ("all", "all clusters")):
+        ours = pick(rows, half=half, system="storyline")
+        lexrank = pick(rows, half=half, system="LexRank")
+        lead = pick(rows, half=half, system="lead")
+        out.append(
+            [
+                f"ROUGE-1, {label} ({ours['clusters']})",
+                f"{ours['ROUGE-1']:.2f} ({ours['R-1 vs LexRank']:+.2f})",
+                f"LexRank {lexrank['ROUGE-1']:.2f} · lead {lead['ROUGE-1']:.2f}",
+                "≥ +3 over LexRank",
+            ]
+        )
+    exact = re.search(r"\(([\d.]+ %)\)", run["notes"][-1])
+    out.append(
+        ["summary sentences quoting their sources exactly", exact.group(1) if exact else "?", "", "100 %"]
+    )
+    return out, [run]
+
+
+HEADLINES: dict[str, Callable[[list[Entry]], tuple[list[Row], list[Entry]]]] = {
+    "cluster": _cluster,
+    "cluster_scale": _cluster_scale,
+    "conflicts": _conflicts,
+    "enrich": _enrich,
+    "ingest": _ingest,
+    "serve_load": _serve_load,
+    "similarity": _similarity,
+    "summarize": _summarize,
+}
+
+
+def render(bench: str, entries: list[Entry]) -> str:
+    """The page's table for one benchmark from its recorded runs (oldest first), and where it comes from."""
+    rows, used = HEADLINES[bench]([e for e in entries if e["bench"] == bench])
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append("")
+    for run in used:
+        lines.append(f"`{run['command']}` · {run['date']} · {run['machine']} · commit {run['commit']}  ")
+    return "\n".join(lines).rstrip()
+
+
+def marked(bench: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- bench:{bench} -->).*?(<!-- /bench:{bench} -->)", re.S)
+
+
+def update(page: Path, entries: list[Entry], only: str | None = None) -> None:
+    """Rewrite the benchmarks' tables on the page (or only ``only``'s); a page without a benchmark's
+    markers is left as it is for that benchmark."""
+    text = page.read_text(encoding="utf-8")
+    for bench in [only] if only else HEADLINES:
+        if bench in HEADLINES and any(e["bench"] == bench for e in entries):
+            text = marked(bench).sub(
+                lambda m, b=bench: f"{m.group(1)}\n{render(b, entries)}\n{m.group(2)}", text
+            )
+    page.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    from common import BENCHMARKS, read_results
+
+    update(BENCHMARKS, read_results())
