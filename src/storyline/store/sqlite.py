@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.model import Article, LedgerEntry, Mention, Sentence, Story
+from storyline.model import Article, FeedState, LedgerEntry, Mention, Sentence, Story
 
 # Each entry migrates the schema from version i to i + 1. Append, never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -105,6 +105,15 @@ MIGRATIONS: list[str] = [
     CREATE TABLE lexicon (
         one INTEGER PRIMARY KEY CHECK (one = 1),
         articles INTEGER NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL, updated_at TEXT NOT NULL
+    );
+    """,
+    # 5: the feeds `storyline watch` polls, with the validators and backoff state of each.
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT, last_modified TEXT, last_polled TEXT, next_try TEXT,
+        failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, title TEXT,
+        added_at TEXT NOT NULL
     );
     """,
 ]
@@ -483,3 +492,32 @@ class Store:
             )
             for r in self.db.execute("SELECT * FROM ledger WHERE run = ? ORDER BY seq", (run,))
         ]
+
+    # -- feeds (`storyline watch`) ------------------------------------------------------------------
+    # Kept apart from the rest so that another backend can take them over as they are: four methods
+    # over one table (migration 5), FeedState in and out.
+
+    _FEED_FIELDS = ("etag", "last_modified", "last_polled", "next_try", "failures", "last_error", "title")
+
+    def add_feeds(self, urls: Iterable[str]) -> int:
+        """Start following ``urls`` (already followed ones are left as they are); how many are new."""
+        added = 0
+        for url in urls:
+            added += self.db.execute(
+                "INSERT OR IGNORE INTO feeds (url, added_at) VALUES (?, ?)", (url, _now())
+            ).rowcount
+        return added
+
+    def feeds(self) -> list[FeedState]:
+        """Every followed feed, in the order they were added."""
+        rows = self.db.execute("SELECT * FROM feeds ORDER BY added_at, rowid")
+        return [FeedState(r["url"], *(r[f] for f in self._FEED_FIELDS)) for r in rows]
+
+    def save_feed(self, feed: FeedState) -> None:
+        """Keep what the last poll of a followed feed learnt."""
+        self.db.execute(
+            f"UPDATE feeds SET {', '.join(f'{f} = ?' for f in self._FEED_FIELDS)} WHERE url = ?",
+            [*(getattr(feed, f) for f in self._FEED_FIELDS), feed.url],
+        )
+
+    # -- end of feeds -------------------------------------------------------------------------------
