@@ -3,9 +3,9 @@ makes, and only to the URLs its user names.
 
 Each poll is a conditional request (``If-None-Match`` / ``If-Modified-Since`` from the feed's last full
 answer), with a timeout over the whole download, a size limit and a User-Agent that says who asks. A feed
-that fails (an HTTP error, a timeout, a body that is not a feed) is reported and backs off — it is skipped
-for one interval after its first failure, two after its second, and so on up to a day — while the others
-go on. An item whose id (from its guid or link) is already stored is not new and is left out; the new
+that fails (an HTTP error, a timeout, a body that is not a feed) is reported and backs off — it rests one
+interval after its first failure, two after its second, four after its third, up to a day — while the
+others go on. An item whose id (from its guid or link) is already stored is not new and is left out; the new
 ones go through the normal ingest (ids, duplicates, syndicated copies, ledger), and the stories are then
 updated incrementally. A feed's items, its ledger entries and its new state are committed together, so a
 poll killed midway is simply done again by the next one.

@@ -108,9 +108,7 @@ def _trim(paragraphs: list[str], title: str) -> list[str]:
     """The article without what extraction keeps around it: before the first paragraph, the headline again,
     kickers and breadcrumbs; after the last, a closing rule and the outlet's requests."""
     while len(paragraphs) > 1 and (
-        paragraphs[0] == title
-        or _is_label(paragraphs[0])
-        or (title and _repeats_title(paragraphs[0], title))
+        paragraphs[0] == title or _is_label(paragraphs[0]) or (title and _repeats_title(paragraphs[0], title))
     ):
         paragraphs = paragraphs[1:]
     for i in range(len(paragraphs) // 2, len(paragraphs)):
