@@ -3,6 +3,12 @@ the same on real pages)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.encoding import declared_charset, decode_bytes
 from storyline.ingest.html import parse_html
 
 PARAGRAPHS = [
@@ -77,3 +83,18 @@ def test_lines_without_spaces_are_not_taken_for_kickers() -> None:
     parsed = parse_html(html)
     assert parsed is not None
     assert lines[0] in parsed.body, "the first paragraph is article text, not a label"
+
+
+@pytest.mark.slow
+def test_every_real_page_with_a_gold_body_gives_text(shared_dir: Path) -> None:
+    folder = shared_dir / "data" / "extraction"
+    if not folder.is_dir():
+        pytest.skip(f"no extraction pages at {folder}")
+    gold = json.loads((folder / "gold.dev.json").read_text(encoding="utf-8"))
+    empty = []
+    for key, item in gold.items():
+        data = (folder / "pages" / f"{key}.html").read_bytes()
+        parsed = parse_html(decode_bytes(data, declared=declared_charset(data)).text, url=item.get("url"))
+        if item.get("articleBody", "").strip() and (parsed is None or not parsed.body.strip()):
+            empty.append(item.get("url"))
+    assert not empty, f"pages without text: {empty}"
