@@ -294,3 +294,46 @@ def test_watch_once_prints_new_stories_then_unchanged(server: FeedServer, run_cl
     third = run_cli("watch", "--db", db, "--once")
     assert f"{url}: 2 new, 3 already stored" in third.stdout, third.explain()
     assert "new story" in third.stdout or "grown" in third.stdout
+
+
+def test_a_feed_without_validators_is_fetched_in_full_but_its_known_items_are_not_stored_again(
+    server: FeedServer, store: Store
+) -> None:
+    url = server.put("/plain.xml", rss(ITEMS))
+    store.add_feeds([url])
+    poll(store, FAST, now=T0)
+    # The server forgets its validators: the next answer is a full 200 again.
+    server.versions["/plain.xml"] += 1
+    [result] = poll(store, FAST, now=T0 + timedelta(minutes=15))
+    assert server.answers[-1] == ("/plain.xml", 200)
+    assert (result.status, result.new, result.seen) == ("updated", 0, 3)
+    assert store.count_articles() == 3
+
+
+def test_a_schema_4_database_gains_the_feeds_table_and_keeps_its_articles(tmp_path: Path) -> None:
+    import sqlite3
+
+    from storyline.store.sqlite import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    for n, script in enumerate(MIGRATIONS[:4], 1):
+        raw.executescript(f"BEGIN;{script}PRAGMA user_version = {n};COMMIT;")
+    raw.execute(
+        "INSERT INTO articles (id, hash, origin, text, ingested_at) VALUES ('kept', 'h', 'x', 'Old.', 'now')"
+    )
+    raw.commit()
+    raw.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.has_article("kept")
+        assert store.feeds() == []
+
+
+def test_watch_refuses_urls_it_would_not_fetch(invoke_cli, tmp_path: Path) -> None:
+    listed = tmp_path / "feeds.txt"
+    listed.write_text("# my feeds\nhttps://larkspur-herald.example/feed.xml\nftp://owlsey.example/feed\n")
+    result = invoke_cli("watch", "--urls", listed, "--db", tmp_path / "w.db", "--once")
+    assert result.exit_code == 2, result.explain()
+    assert "ftp://owlsey.example/feed" in result.output
+    assert invoke_cli("watch", "--db", tmp_path / "w.db", "--once", "--every", "5s").exit_code == 2
