@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -370,6 +372,158 @@ def report(
         doc = pipeline.stories_document(store)
     files = pipeline.write_reports(doc, out_dir)
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
+
+
+@app.command()
+def export(
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the table files.", file_okay=False)
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="parquet, csv or jsonl (one file per table).")
+    ] = "parquet",
+    db: ExistingDbOption = DEFAULT_DB,
+) -> None:
+    """Write the database as tables for analysis: articles, stories, story_articles, claims, conflicts,
+    citations, framing (columns in the README)."""
+    from storyline.export import FORMATS
+    from storyline.export import export as export_tables
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format")
+    with _open_existing(db) as store:
+        written = export_tables(store, fmt, out_dir)
+    table = Table(title=f"Exported ({fmt})", box=box.SIMPLE_HEAD)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("file")
+    for name, (path, rows) in written.items():
+        table.add_row(name, str(rows), str(path))
+    out.print(table)
+
+
+_DURATION = re.compile(r"(\d+)\s*([smhd]?)")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(value: str) -> timedelta:
+    match = _DURATION.fullmatch(value.strip().lower())
+    if not match:
+        raise typer.BadParameter(
+            f"'{value}' is not a duration such as 90s, 15m, 2h or 1d", param_hint="--every"
+        )
+    seconds = int(match.group(1)) * _UNIT_S[match.group(2)]
+    if seconds < 60:
+        raise typer.BadParameter("feeds are polled at most once a minute", param_hint="--every")
+    return timedelta(seconds=seconds)
+
+
+def _feed_urls(urls: list[str], urls_file: Path | None) -> list[str]:
+    from storyline.watch import check_url
+
+    found = list(urls)
+    if urls_file is not None:
+        lines = decode_bytes(urls_file.read_bytes()).text.splitlines()
+        found += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    for url in found:
+        bad = check_url(url)
+        if bad:
+            raise typer.BadParameter(bad, param_hint="URLS")
+    return found
+
+
+def _print_round(results: list[Any], found: Any) -> None:
+    for r in results:
+        if r.status == "updated":
+            extra = "".join(
+                f", {n} {what}"
+                for n, what in ((r.duplicates, "duplicate"), (len(r.rejected), "rejected"))
+                if n
+            )
+            out.print(f"{r.url}: {r.new} new, {r.seen} already stored{extra}", highlight=False)
+        elif r.status == "unchanged":
+            out.print(f"{r.url}: unchanged", highlight=False)
+        else:
+            verb = "failed" if r.status == "failed" else "skipped"
+            err.print(f"[yellow]{verb}[/] {r.url}: {r.error}; next try after {r.next_try}", highlight=False)
+        for entry in r.rejected:
+            err.print(f"[yellow]rejected[/] {entry.input}: {entry.reason}", highlight=False)
+    if found is None:
+        return
+    for story in found.new_stories:
+        out.print(f"new story {story.id}: {story.title} ({len(story.article_ids)} articles)", highlight=False)
+    for story, gained in found.grown:
+        out.print(
+            f"grown {story.id}: {story.title} (+{gained}, {len(story.article_ids)} articles)", highlight=False
+        )
+    for story, conflict in found.new_conflicts:
+        values = " vs ".join(str(c.get("value")) for c in conflict.get("claims", []))
+        out.print(
+            f"new conflict in {story.id}: {conflict.get('about')} ({conflict.get('type')}): {values}",
+            highlight=False,
+        )
+
+
+@app.command()
+def watch(
+    urls: Annotated[
+        list[str] | None, typer.Argument(help="RSS/Atom feed URLs to follow (kept in the database).")
+    ] = None,
+    urls_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--urls",
+            help="A file of feed URLs, one a line ('#' starts a comment).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    every: Annotated[
+        str, typer.Option(help="Time between rounds (90s, 15m, 2h, 1d); failing feeds back off.")
+    ] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    fetch_pages: Annotated[
+        bool, typer.Option("--fetch-pages", help="Also fetch each new item's page and keep its fuller text.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a feed (or page) may take to answer.", min=0.1)
+    ] = 20.0,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Refuse feeds larger than this.", min=1)
+    ] = 10_000_000,
+    max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
+) -> None:
+    """Follow RSS/Atom feeds: poll them (conditional requests, backoff after errors), store their new items,
+    update the stories and print what changed. The only command that uses the network."""
+    from storyline.watch import Settings, changes, poll, snapshot
+
+    interval = _duration(every)
+    found_urls = _feed_urls(urls or [], urls_file)
+    settings = Settings(interval, timeout, max_bytes, fetch_pages, max_html_bytes)
+    with _open_store(db) as store:
+        store.add_feeds(found_urls)
+        if not store.feeds():
+            raise typer.BadParameter("no feeds to watch: give URLs or --urls FILE", param_hint="URLS")
+        try:
+            while True:
+                started = time.monotonic()
+                results = poll(store, settings)
+                found = None
+                if any(r.new for r in results):
+                    before = snapshot(store.stories())
+                    with progress_bars() as progress:
+                        pipeline.update_stories(store, progress)
+                    found = changes(before, store.stories())
+                _print_round(results, found)
+                polled = [r for r in results if r.status != "waiting"]
+                if once:
+                    if polled and all(r.status == "failed" for r in polled):
+                        raise Failure("every feed polled failed")
+                    return
+                time.sleep(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
+        except KeyboardInterrupt:
+            err.print("stopped")
 
 
 @app.command()

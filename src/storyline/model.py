@@ -103,6 +103,20 @@ class LedgerEntry:
 
 
 @dataclass
+class FeedState:
+    """A feed ``storyline watch`` polls, and what it remembers between polls."""
+
+    url: str
+    etag: str | None = None  # the validators of the last full answer, sent back as a conditional request
+    last_modified: str | None = None
+    last_polled: str | None = None  # ISO 8601 UTC times
+    next_try: str | None = None  # not polled before this (the interval, or the backoff after failures)
+    failures: int = 0  # consecutive failed polls
+    last_error: str | None = None
+    title: str | None = None
+
+
+@dataclass
 class Citation:
     article_id: str
     quote: str

@@ -38,7 +38,7 @@ from storyline.ingest.archives import (
 from storyline.ingest.csvfile import read_csv, sniff_delimiter
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.encoding import CODEPAGE_TIE, binary_kind, declared_charset, decode, decode_bytes
-from storyline.ingest.feeds import feed_root, parse_feed, xml_root
+from storyline.ingest.feeds import Feed, feed_root, parse_feed, xml_root
 from storyline.ingest.html import parse_html
 from storyline.ingest.language import detect_language
 from storyline.ingest.records import RecordError, article_from_record, without_lone_surrogates
@@ -198,6 +198,25 @@ def _at_least_one(records: Iterable[Record], origin: str, reason: str) -> Iterat
 
 def _read_in_worker(limits: dict[str, int], path: str) -> list[Record]:
     return list(Reader(**limits)._guarded(Path(path)))
+
+
+def feed_records(feed: Feed, origin: str, stem: str) -> Iterator[Record]:
+    """One record per item of a parsed feed (a file's, or one ``storyline watch`` fetched), and one for
+    where the feed broke or that it has no items."""
+    for item in feed.items:
+        where = f"{origin}#item {item.number}"
+        if not item.record.get("text"):
+            yield Record(
+                where,
+                reason="feed item has no text (no content, description or summary)",
+                article_id=item.record.get("id"),
+            )
+            continue
+        yield record_from_json(item.record, where, f"{stem}-{item.number}")
+    if feed.broken:
+        yield Record(origin, reason=feed.broken)
+    elif not feed.items:
+        yield Record(origin, reason="feed has no items")
 
 
 class Reader:
@@ -658,21 +677,7 @@ class Reader:
 
     @staticmethod
     def _read_feed(text: str, origin: str, stem: str) -> Iterator[Record]:
-        feed = parse_feed(text, stem)
-        for item in feed.items:
-            where = f"{origin}#item {item.number}"
-            if not item.record.get("text"):
-                yield Record(
-                    where,
-                    reason="feed item has no text (no content, description or summary)",
-                    article_id=item.record.get("id"),
-                )
-                continue
-            yield record_from_json(item.record, where, f"{stem}-{item.number}")
-        if feed.broken:
-            yield Record(origin, reason=feed.broken)
-        elif not feed.items:
-            yield Record(origin, reason="feed has no items")
+        yield from feed_records(parse_feed(text, stem), origin, stem)
 
     def _read_text(self, text: str, origin: str, article_id: str, meta: dict[str, str]) -> Record:
         parsed = parse_text(text.replace("\x00", ""))

@@ -80,6 +80,15 @@ MIGRATIONS: list[str] = [
     CREATE TABLE story_state (one INTEGER PRIMARY KEY CHECK (one = 1), generation BIGINT NOT NULL);
     INSERT INTO story_state (one, generation) VALUES (1, 0);
     """,
+    # 2: the feeds `storyline watch` polls, with the validators and backoff state of each.
+    """
+    CREATE TABLE feeds (
+        url TEXT COLLATE "C" PRIMARY KEY,
+        etag TEXT, last_modified TEXT, last_polled TEXT, next_try TEXT,
+        failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, title TEXT,
+        added_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

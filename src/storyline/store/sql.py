@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.model import Article, LedgerEntry, Mention, Sentence, Story
+from storyline.model import Article, FeedState, LedgerEntry, Mention, Sentence, Story
 from storyline.store.base import StoreConflict, StoreError, StoriesChanged, digest, now
 
 ARTICLE_COLUMNS = (
@@ -456,6 +456,34 @@ class SqlStore(ABC):
             )
             for r in self._execute("SELECT * FROM ledger WHERE run = ? ORDER BY seq", (run,)).fetchall()
         ]
+
+    # -- feeds (`storyline watch`) ------------------------------------------------------------------
+    # One table (SQLite migration 6, PostgreSQL migration 2), FeedState in and out.
+
+    _FEED_FIELDS = ("etag", "last_modified", "last_polled", "next_try", "failures", "last_error", "title")
+
+    def add_feeds(self, urls: Iterable[str]) -> int:
+        """Start following ``urls`` (already followed ones are left as they are); how many are new."""
+        added = 0
+        for url in urls:
+            added += self._execute(
+                "INSERT INTO feeds (url, added_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING", (url, now())
+            ).rowcount
+        return added
+
+    def feeds(self) -> list[FeedState]:
+        """Every followed feed, in the order they were added."""
+        rows = self._execute("SELECT * FROM feeds ORDER BY added_at, url").fetchall()
+        return [FeedState(r["url"], *(r[f] for f in self._FEED_FIELDS)) for r in rows]
+
+    def save_feed(self, feed: FeedState) -> None:
+        """Keep what the last poll of a followed feed learnt."""
+        self._execute(
+            f"UPDATE feeds SET {', '.join(f'{f} = ?' for f in self._FEED_FIELDS)} WHERE url = ?",
+            [*(getattr(feed, f) for f in self._FEED_FIELDS), feed.url],
+        )
+
+    # -- end of feeds -------------------------------------------------------------------------------
 
 
 __all__ = ["ARTICLE_COLUMNS", "SqlStore", "StoreError"]
