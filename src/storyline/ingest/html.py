@@ -24,6 +24,7 @@ class ParsedHtml:
     source: str | None
     author: str | None
     language: str | None
+    section: str | None = None  # the page's own section: article:section, else a kicker ("Opinion")
 
 
 # Outlets whose name cannot be read off their domain.
@@ -117,6 +118,7 @@ def _meta(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
         ),
         "url": _first(tree, '//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content') or url,
         "language": _first(tree, "/html/@lang"),
+        "section": _first(tree, '//meta[@property="article:section"]/@content'),
     }
 
 
@@ -167,7 +169,10 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
     paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = (meta["title"] or "").strip()
     # Before the first paragraph: the <h1> repeating the title, and kickers or breadcrumbs ("News").
+    section = meta.get("section")
     while len(paragraphs) > 1 and (paragraphs[0] == title or _is_label(paragraphs[0])):
+        if paragraphs[0] != title and not section:
+            section = paragraphs[0]  # a kicker above the headline names the section ("Opinion")
         paragraphs = paragraphs[1:]
     return ParsedHtml(
         title=title or None,
@@ -177,4 +182,5 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
         source=meta["source"] or readable_domain(page_url),
         author=meta["author"],
         language=meta["language"],
+        section=(section or "").strip() or None,
     )

@@ -695,6 +695,7 @@ class Reader:
             source=parsed.source,
             author=parsed.author,
             language=parsed.language,
+            section=parsed.section,
         )
 
     @staticmethod
@@ -720,6 +721,7 @@ class Reader:
             published=normalise_date(meta.get("published")) or published,
             language=language,
             author=found.get("author"),
+            section=found.get("section"),
             origin=origin,
         )
         return Record(origin, article=article)

@@ -107,6 +107,10 @@ MIGRATIONS: list[str] = [
         articles INTEGER NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL, updated_at TEXT NOT NULL
     );
     """,
+    # 5: the outlet's own section label of an article (article:section, a kicker), read by genre.
+    """
+    ALTER TABLE articles ADD COLUMN section TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -121,6 +125,7 @@ _ARTICLE_COLUMNS = (
     "published",
     "language",
     "author",
+    "section",
     "text",
     "duplicate_of",
 )
