@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from storyline.compare.noise import is_noise
 from storyline.enrich.quotes import find_quotes, speakers
 from storyline.enrich.subjectivity import SubjectivityError, model_for, subjectivity
 from storyline.model import Article
@@ -90,6 +91,24 @@ def _own_words(sentence: str) -> str:
     return _QUOTED.sub(" ", sentence)
 
 
+def _prose(sentence: str) -> bool:
+    """A sentence of the text, not page furniture or a headline line: neither carries the author's voice."""
+    return not is_noise(sentence) and sentence.rstrip("\"'”’)").endswith((".", "!", "?", "…", ":"))
+
+
+def _block_quotes(article: Article) -> list[tuple[int, int]]:
+    """Spans of paragraphs a blog or column quotes without quotation marks: the paragraph after one that
+    ends with a colon ("Bloomberg pointed out in a later analysis:")."""
+    spans, offset = [], 0
+    paragraphs = article.text.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        start = offset
+        offset += len(paragraph) + 2
+        if i and paragraphs[i - 1].rstrip().endswith(":") and paragraph.strip():
+            spans.append((start, start + len(paragraph)))
+    return spans
+
+
 def voices(article: Article) -> Voices:
     """Which sentences are the author's own and how likely each states the author's view (cached per
     article text: genre is read by comparison and by the similarity model)."""
@@ -97,14 +116,14 @@ def voices(article: Article) -> Voices:
     if key in _voices_cache:
         return _voices_cache[key]
     sentences = article.sentences
-    spans = [(q.start, q.end) for q in find_quotes(article.text)]
+    spans = [(q.start, q.end) for q in find_quotes(article.text)] + _block_quotes(article)
     attributed = [
         any(a < s.end and b > s.start for a, b in spans) or bool(_ATTRIBUTION.search(s.text)) for s in sentences
     ]
     own = [
         k
         for k, s in enumerate(sentences)
-        if not attributed[k] and len(_WORDS.findall(_own_words(s.text))) >= MIN_OWN_WORDS
+        if not attributed[k] and _prose(s.text) and len(_WORDS.findall(_own_words(s.text))) >= MIN_OWN_WORDS
     ]
     subjective: list[float | None] = [None] * len(sentences)
     threshold = 1.0
@@ -143,13 +162,14 @@ def genre(article: Article) -> str:
         return "report"
     v = voices(article)
     texts = [s.text for s in article.sentences]
-    own = [k for k, attributed in enumerate(v.attributed) if not attributed] or list(range(len(texts)))
+    own = [k for k, a in enumerate(v.attributed) if not a and _prose(texts[k])] or list(range(len(texts)))
     scored = v.own()
     view = len(v.own_view())
     own_share = view / len(scored) if scored else 0.0
     share = view / len(texts)
     argue = sum(bool(_ARGUE.search(_own_words(texts[k]))) for k in own) / len(own)
-    explain = sum(bool(_EXPLAIN.search(_own_words(texts[k]))) for k in own) / len(own)
+    # A question the author puts to the reader structures an explanation ("Why do grain stores burn?").
+    explain = sum(bool(_EXPLAIN.search(_own_words(texts[k]))) or "?" in texts[k] for k in own) / len(own)
     if own_share >= OPINION_OWN or share >= OPINION_SHARE or argue >= ARGUE_SHARE:
         return "opinion"
     if explain >= EXPLAIN_SHARE:
