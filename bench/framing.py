@@ -28,15 +28,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SHARED, markdown_table  # noqa: E402
-from subjectivity_train import FOLDS, LANGUAGES, fold, held_out, load, vectors  # noqa: E402
-
-from storyline.compare import compare  # noqa: E402
-from storyline.enrich import enrich  # noqa: E402
-from storyline.enrich.subjectivity import label, subjectivity  # noqa: E402
-from storyline.ingest import Reader  # noqa: E402
-from storyline.model import Article  # noqa: E402
-from storyline.summarize import summarize  # noqa: E402
+from common import ROOT, SHARED, markdown_table
+from storyline.compare import compare
+from storyline.enrich import enrich
+from storyline.enrich.subjectivity import label, subjectivity
+from storyline.ingest import Reader
+from storyline.model import Article
+from storyline.summarize import summarize
+from subjectivity_train import FOLDS, LANGUAGES, fold, held_out, load, vectors
 
 GENRES = ("report", "opinion", "analysis")
 BASELINE_C = (0.3, 1.0, 3.0, 10.0)
@@ -136,7 +135,9 @@ def views_in_summary(articles: list[Article]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--skip-subjectivity", action="store_true", help="only the genre and summary checks")
     args = parser.parse_args()
     if not args.skip_subjectivity:
@@ -151,8 +152,10 @@ def main() -> None:
     macro = f1_score(gold_genres, guessed, labels=list(GENRES), average="macro")
     right = sum(g == p for g, p in zip(gold_genres, guessed, strict=True))
     print(f"## Genre on demo/gold.csv\n\nmacro-F1 {macro:.3f} ({right}/{len(guessed)} right)\n")
-    confusion = [[g] + [sum(1 for i in predicted if truth[i][1] == g and predicted[i] == p) for p in GENRES]
-                 for g in GENRES]
+    confusion = [
+        [g] + [sum(1 for i in predicted if truth[i][1] == g and predicted[i] == p) for p in GENRES]
+        for g in GENRES
+    ]
     print(markdown_table(["gold \\ predicted", *GENRES], confusion) + "\n")
     for i in predicted:
         if predicted[i] != truth[i][1]:

@@ -35,11 +35,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CACHE, DATA, read_jsonl  # noqa: E402
-
-from storyline.boosting import short  # noqa: E402
-from storyline.enrich.embed import get_embedder  # noqa: E402
-from storyline.enrich.subjectivity import FORMAT, MODEL_PATH, features  # noqa: E402
+from common import CACHE, DATA, read_jsonl
+from storyline.boosting import short
+from storyline.enrich.embed import get_embedder
+from storyline.enrich.subjectivity import FORMAT, MODEL_PATH, features
 
 SOURCE = DATA / "subjectivity" / "sentences.dev.jsonl"
 LANGUAGES = ("en", "de", "it", "bg", "ar")
@@ -147,8 +146,10 @@ def train() -> dict[str, Any]:
     models["en-minilm"] = choose([r for r in rows if r["language"] == "en"], ("minilm",), "en-minilm")
     return {
         "format": FORMAT,
-        "licence": "CC BY-NC-SA 4.0 (trained on the CheckThat! lab subjectivity data); see LICENSE-subjectivity.md",
-        "data": "CheckThat! subjectivity sentences.dev.jsonl minus the held-out fifth (sha256(id) % 100 < 20)",
+        "licence": "CC BY-NC-SA 4.0 (trained on the CheckThat! lab subjectivity data); "
+        "see LICENSE-subjectivity.md",
+        "data": "CheckThat! subjectivity sentences.dev.jsonl minus the held-out fifth "
+        "(sha256(id) % 100 < 20)",
         "models": models,
     }
 

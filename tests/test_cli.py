@@ -847,12 +847,22 @@ def test_similarity_reports_a_bad_pair_without_failing(tmp_path: Path, run_cli: 
     assert bad["overall"] is None and bad["error"]
 
 
-def test_subjectivity_labels_each_line_and_reports_bad_lines_in_place(tmp_path: Path, run_cli: RunCli) -> None:
+def test_subjectivity_labels_each_line_and_reports_bad_lines_in_place(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
     """One output line per input line, in order: SUBJ / OBJ with a score, or a null label with the reason."""
     lines = [
         json.dumps({"id": "view", "text": "This shameful decision must be reversed before it ruins us all."}),
-        json.dumps({"id": "fact", "text": "The council voted 12 to 3 on Tuesday to close the library.", "language": "en"}),
-        json.dumps({"id": "de", "text": "Der Stadtrat hat am Dienstag beschlossen, die Bibliothek zu schließen."}),
+        json.dumps(
+            {
+                "id": "fact",
+                "text": "The council voted 12 to 3 on Tuesday to close the library.",
+                "language": "en",
+            }
+        ),
+        json.dumps(
+            {"id": "de", "text": "Der Stadtrat hat am Dienstag beschlossen, die Bibliothek zu schließen."}
+        ),
         "{not json",
         json.dumps({"id": "empty", "text": "   "}),
         json.dumps({"text": "No id on this line."}),

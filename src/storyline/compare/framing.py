@@ -64,7 +64,8 @@ _EXPLAIN = re.compile(
 )
 # A statement credited to someone, where the quote patterns find no speaker ("..., the fire service said").
 _ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|tells|according to|stated|announced|confirmed|in a statement|reported|added)\b", re.I
+    r"\b(?:said|says|told|tells|according to|stated|announced|confirmed|in a statement|reported|added)\b",
+    re.I,
 )
 _LANGUAGE_TONE = {"en"}  # what VADER's lexicon covers
 
@@ -118,7 +119,8 @@ def voices(article: Article) -> Voices:
     sentences = article.sentences
     spans = [(q.start, q.end) for q in find_quotes(article.text)] + _block_quotes(article)
     attributed = [
-        any(a < s.end and b > s.start for a, b in spans) or bool(_ATTRIBUTION.search(s.text)) for s in sentences
+        any(a < s.end and b > s.start for a, b in spans) or bool(_ATTRIBUTION.search(s.text))
+        for s in sentences
     ]
     own = [
         k
