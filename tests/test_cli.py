@@ -41,7 +41,16 @@ SUMMARY_SENTENCE_KEYS = {"text", "citations"}
 FACT_KEYS = {"claim", "citations"}
 CONFLICT_KEYS = {"type", "about", "claims"}
 CONFLICT_CLAIM_KEYS = {"article_id", "quote", "value"}
-FRAMING_KEYS = {"article_id", "genre", "tone", "quoted_sources"}
+FRAMING_KEYS = {
+    "article_id",
+    "genre",
+    "tone",
+    "tone_sentences",
+    "tone_note",
+    "quoted_sources",
+    "voices",
+    "own_views",
+}
 TIMELINE_KEYS = {"date", "text", "citations"}
 BLOCK_KEYS = {"shared", "unique", "conflicts", "updates", "framing", "timeline"}
 STORY_KEYS = {"id", "title", "storyline", "articles", "summary"} | BLOCK_KEYS
@@ -181,7 +190,7 @@ def assert_comparison_block(block: dict[str, Any], article_ids: set[str], where:
         assert_keys(framing, FRAMING_KEYS, f"{where}.framing[{i}]")
         assert framing["article_id"] in article_ids
         assert framing["genre"] in GENRES, f"{where}.framing[{i}]: genre {framing['genre']!r}"
-        assert isinstance(framing["tone"], int | float)
+        assert isinstance(framing["tone"], int | float) or framing["tone_note"]
         assert isinstance(framing["quoted_sources"], list)
         assert all(isinstance(s, str) for s in framing["quoted_sources"])
     assert Counter(f["article_id"] for f in block["framing"]) == Counter(article_ids), (
@@ -836,6 +845,47 @@ def test_similarity_reports_a_bad_pair_without_failing(tmp_path: Path, run_cli: 
     ok, bad = read_jsonl(output)
     assert ok["pair_id"] == "ok" and 1 <= ok["overall"] <= 4
     assert bad["overall"] is None and bad["error"]
+
+
+def test_subjectivity_labels_each_line_and_reports_bad_lines_in_place(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """One output line per input line, in order: SUBJ / OBJ with a score, or a null label with the reason."""
+    lines = [
+        json.dumps({"id": "view", "text": "This shameful decision must be reversed before it ruins us all."}),
+        json.dumps(
+            {
+                "id": "fact",
+                "text": "The council voted 12 to 3 on Tuesday to close the library.",
+                "language": "en",
+            }
+        ),
+        json.dumps(
+            {"id": "de", "text": "Der Stadtrat hat am Dienstag beschlossen, die Bibliothek zu schließen."}
+        ),
+        "{not json",
+        json.dumps({"id": "empty", "text": "   "}),
+        json.dumps({"text": "No id on this line."}),
+        json.dumps({"id": "lang", "text": "A sentence with a numeric language.", "language": 7}),
+        json.dumps(["a", "list"]),
+    ]
+    source = tmp_path / "sentences.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "labels.jsonl"
+    result = run_cli("subjectivity", "--input", source, "--output", output)
+    assert result.exit_code == 0, result.explain()
+    out = read_jsonl(output)
+    assert [o["id"] for o in out] == ["view", "fact", "de", None, "empty", None, "lang", None]
+    view, fact, german, *bad = out
+    assert set(view) == {"id", "label", "score"}
+    assert view["label"] == "SUBJ" and fact["label"] == "OBJ" and german["label"] in ("SUBJ", "OBJ")
+    assert 0 <= fact["score"] < view["score"] <= 1
+    for line in bad:
+        assert line["label"] is None and line["score"] is None and line["error"], line
+    assert "invalid JSON" in bad[0]["error"] and "text" in bad[1]["error"] and "id" in bad[2]["error"]
+    assert "language" in bad[3]["error"] and "JSON object" in bad[4]["error"]
+    strict = run_cli("subjectivity", "--input", source, "--output", tmp_path / "again.jsonl", "--strict")
+    assert strict.exit_code == 1 and "5 sentence record(s) rejected" in strict.output
 
 
 def test_similarity_rejects_a_pair_whose_language_is_not_a_string(tmp_path: Path, run_cli: RunCli) -> None:

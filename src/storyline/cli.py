@@ -31,8 +31,12 @@ from storyline.compare import compare as compare_story
 from storyline.contract import Comparison
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
+from storyline.enrich.subjectivity import SubjectivityError
+from storyline.enrich.subjectivity import label as subjectivity_label
+from storyline.enrich.subjectivity import subjectivity as sentence_subjectivity
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.encoding import decode_bytes
+from storyline.ingest.language import detect_language
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
@@ -641,6 +645,71 @@ def similarity(input: InputOption, output: OutputOption, strict: StrictOption = 
     err.print(f"{len(lines) - bad} pairs scored → {output}")
     if strict and bad:
         raise Failure(f"{bad} pair record(s) rejected (--strict)")
+
+
+@app.command()
+def subjectivity(input: InputOption, output: OutputOption, strict: StrictOption = False) -> None:
+    """Label sentences SUBJ (the author's own view) or OBJ: reads {"id", "text", "language"?} lines, writes
+    {"id", "label", "score"} per line (score: the probability of SUBJ)."""
+    rows = [_sentence_row(line, f"{input}#line {lineno}") for lineno, line in _read_lines(input)]
+    by_language: dict[str | None, list[_SentenceRow]] = {}
+    for row in rows:
+        if row.error is None:
+            by_language.setdefault(row.language, []).append(row)
+    for language, group in by_language.items():
+        try:
+            scores = sentence_subjectivity([row.text for row in group], language)
+        except SubjectivityError as exc:
+            for row in group:
+                row.error = str(exc)
+            continue
+        for row, score in zip(group, scores, strict=True):
+            row.score = round(float(score), 4)
+            row.label = subjectivity_label(row.score, language)
+    lines = []
+    for row in rows:
+        if row.error is None:
+            lines.append({"id": row.id, "label": row.label, "score": row.score})
+        else:
+            err.print(f"[yellow]rejected[/] {row.origin}: {row.error}", highlight=False)
+            lines.append({"id": row.id, "label": None, "score": None, "error": row.error})
+    _write_jsonl(output, lines)
+    bad = sum(row.error is not None for row in rows)
+    err.print(f"{len(lines) - bad} sentences labelled → {output}")
+    if strict and bad:
+        raise Failure(f"{bad} sentence record(s) rejected (--strict)")
+
+
+@dataclass
+class _SentenceRow:
+    origin: str
+    id: str | None
+    text: str = ""
+    language: str | None = None
+    error: str | None = None
+    label: str | None = None
+    score: float | None = None
+
+
+def _sentence_row(line: str, origin: str) -> _SentenceRow:
+    try:
+        obj = _json_object(line)
+    except json.JSONDecodeError as exc:
+        return _SentenceRow(origin, None, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except ValueError as exc:
+        return _SentenceRow(origin, None, error=str(exc))
+    sentence_id = str(obj["id"]) if isinstance(obj.get("id"), str | int) else None
+    if sentence_id is None:
+        return _SentenceRow(origin, None, error="record has no 'id'")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _SentenceRow(origin, sentence_id, error="'text' must be a non-empty string")
+    language = obj.get("language")
+    if language is not None and not (isinstance(language, str) and language.strip()):
+        return _SentenceRow(origin, sentence_id, error="'language' must be a language code (a string)")
+    # Not given: detected; too short to tell is read as English, the language most news here is in.
+    language = language.strip().lower() if language else detect_language(text)
+    return _SentenceRow(origin, sentence_id, text=text, language=language)
 
 
 @dataclass

@@ -85,13 +85,26 @@ class Update(Contract):
     claims: list[Claim]
 
 
+class Voice(Contract):
+    """Someone the article quotes or credits with a statement."""
+
+    name: str
+    quote: str
+
+
 class Framing(Contract):
     """How one article presents the story."""
 
     article_id: str
     genre: Genre
-    tone: float = Field(ge=-1, le=1, description="-1 negative … 1 positive.")
+    tone: float | None = Field(
+        ge=-1, le=1, description="-1 negative … 1 positive; null for a language the tone model does not read."
+    )
+    tone_sentences: list[str] = Field(description="The article's own sentences that drive its tone most.")
+    tone_note: str | None = Field(description="Why there is no tone, where there is none.")
     quoted_sources: list[str] = Field(description="Who the article quotes.")
+    voices: list[Voice] = Field(description="The people and organisations quoted, each with a quote.")
+    own_views: list[str] = Field(description="The author's own subjective sentences.")
 
 
 class TimelineEntry(Contract):

@@ -58,6 +58,7 @@ class Article:
     published: str | None = None  # ISO 8601 date, YYYY-MM-DD
     language: str | None = None
     author: str | None = None
+    section: str | None = None  # the outlet's own section label ("Opinion", "Analysis"), where it gives one
     origin: str = ""  # where the record came from: "path", "path#line 3", "archive.zip!member"
     hash: str = ""
     duplicate_of: str | None = None

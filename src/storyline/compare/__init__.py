@@ -44,12 +44,21 @@ def claim_citations(articles: list[Article], claim: Claim) -> list[dict[str, str
 
 
 def representative(
-    claim: Claim, centrality: list[np.ndarray], articles: list[Article]
+    claim: Claim,
+    centrality: list[np.ndarray],
+    articles: list[Article],
+    views: list[set[str]] | None = None,
 ) -> tuple[int, int] | None:
-    """The most central member that reads as prose; None when every member is page furniture (photo
-    credits, headlines, cut-off lines), which states no fact a reader could check."""
+    """The most central member that reads as prose, an objective or attributed one before an author's own
+    view (``views``: per article, its own-voice subjective sentences); None when every member is page
+    furniture (photo credits, headlines, cut-off lines), which states no fact a reader could check."""
     prose = [(a, k) for a, k in claim.members if not is_noise(articles[a].sentences[k].text)]
-    return max(prose, key=lambda m: float(centrality[m[0]][m[1]])) if prose else None
+
+    def key(m: tuple[int, int]) -> tuple[bool, float]:
+        a, k = m
+        return (views is None or articles[a].sentences[k].text not in views[a], float(centrality[a][k]))
+
+    return max(prose, key=key) if prose else None
 
 
 def compare(articles: list[Article]) -> Comparison:
@@ -69,9 +78,11 @@ def compare(articles: list[Article]) -> Comparison:
             min(k / len(articles[a].sentences) for a, k in c.members),
         )
     )
+    framed = [framing(a) for a in articles]
+    views = [set(f["own_views"]) for f in framed]
     shared = []
     for claim in claims:
-        chosen = representative(claim, centrality, articles)
+        chosen = representative(claim, centrality, articles, views)
         if chosen is None:
             continue
         a, k = chosen
@@ -98,7 +109,7 @@ def compare(articles: list[Article]) -> Comparison:
         "shared": shared,
         "unique": unique,
         "conflicts": find_conflicts(articles, group),
-        "framing": [framing(a) for a in articles],
+        "framing": framed,
         "timeline": timeline(articles),
     }
     return Comparison(articles, claims, centrality, group, block)

@@ -53,7 +53,8 @@ _HEADS = (
     r"authorities|army|military|embassy|council|commission|court|judge|union|owner|headteacher|teacher|"
     r"doctors?|paramedics|firefighters|coastguard|operator|airline|club|manager|coach|newspaper|daily|"
     r"broadcaster|website|outlet|magazine|survey|poll|study|investigators|organi[sz]ers|neighbou?r|"
-    r"mother|father|woman|man|official|executive|leader|secretary|governor|senator|professor|economist"
+    r"mother|father|woman|man|official|executive|leader|secretary|governor|senator|professor|economist|"
+    r"chair|chairman|chairwoman|founder|head|service"
 )
 _NP = (
     rf"(?i:the|a|an|one|another|two|three|several|some)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_HEADS})\b"
@@ -74,7 +75,7 @@ _STOP = (
 _SPEAKER = rf"(?:(?:{_STOP}[a-z][\w-]*\s+){{0,3}}{_PROPER}|{_NP}|{_BARE}|{_PRON})"
 # After the verb: "said Kim Min-ki", "said fire chief Oskar Lind", "reports the AP".
 _SPEAKER_AFTER = rf"(?:(?:{_STOP}[a-z][\w-]*\s+){{0,3}}{_PROPER}|(?:the\s+){_PROPER}|{_NP}|{_BARE})"
-_APPOSITION = r"(?:,\s*[^,\"“”.]{1,80},)?"
+_APPOSITION = r"(?:,\s*(?P<app>[^,\"“”.]{1,80}),)?"
 _WHEN = r"(?:\s+(?:on|late\s+on|early\s+on|in|at|last|this)\s+[A-Z]?\w+(?:\s+(?:night|morning|evening))?)?"
 
 _AFTER_QUOTE = re.compile(
@@ -182,6 +183,17 @@ def _drop_titles(name: str) -> str:
     return " ".join(words)
 
 
+# A nationality or country adjective: "South Korean", "Italian", "Japanese", "British", "Israeli".
+_DEMONYM = re.compile(
+    r"(?:(?:North|South|East|West|Northern|Southern|Eastern|Western|New)\s+)?"
+    r"[A-Z][a-z]+(?:an|ese|ish|i|ic|ch)"
+)
+
+
+def _is_demonym(words: str) -> bool:
+    return bool(_DEMONYM.fullmatch(words)) and not _OUTLETS.search(words)
+
+
 def _clean_speaker(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -193,13 +205,27 @@ def _clean_speaker(raw: str | None) -> str | None:
         return raw.lower()  # "Police" opening a sentence
     if words[0].lower() in ("the", "a", "an", "one", "another", "two", "three", "several", "some"):
         proper = [w for w in words[1:] if w[:1].isupper()]
+        if proper and _is_demonym(" ".join(proper)):
+            proper = []  # "a South Korean newspaper": a nationality describes the source, it names none
         if proper and _OUTLETS.search(raw) and not _ORG_WORDS.search(raw):
             return " ".join(proper)  # "the JoongAng Ilbo newspaper" → "JoongAng Ilbo", "the AP" → "AP"
         return words[0].lower() + raw[len(words[0]) :]  # "The minister" → "the minister"
     # "fire chief Oskar Lind" → "Oskar Lind": the name, without the title before it.
     while len(words) > 1 and not words[0][:1].isupper():
         words = words[1:]
+    # "North Korean diplomat Thae Yong Ho" → "Thae Yong Ho": the name after its description.
+    lower = [i for i, w in enumerate(words) if w.islower() and not re.fullmatch(_PARTICLE, w)]
+    if lower and lower[-1] + 1 < len(words):
+        words = words[lower[-1] + 1 :]
     return _drop_titles(" ".join(words))
+
+
+def _named(speaker: str | None, match: re.Match[str]) -> str | None:
+    """A description with a name in apposition is the name: "the embassy's spokeswoman, Mira Volk, said"."""
+    apposition = match.groupdict().get("app")
+    if speaker and speaker[:1].islower() and apposition and _PERSON.fullmatch(apposition.strip()):
+        return _drop_titles(apposition.strip())
+    return speaker
 
 
 def _is_outlet(speaker: str | None, verb: str | None) -> bool:
@@ -275,6 +301,9 @@ def find_quotes(text: str) -> list[Quote]:
             if before:
                 speaker_raw, verb = before.group("sp"), before.group("verb")
         speaker = _clean_speaker(speaker_raw)
+        found = after or (None if speaker_raw is None else before)
+        if found is not None:
+            speaker = _named(speaker, found)
         if speaker in _PRONOUNS:
             speaker = people.resolve(open_)
         elif speaker is None and verb is None:
@@ -305,7 +334,7 @@ def _reported(
         base = s.start
         taken = False
         for m in _REPORTED.finditer(sentence):
-            speaker = _clean_speaker(m.group("sp"))
+            speaker = _named(_clean_speaker(m.group("sp")), m)
             if speaker in _PRONOUNS:
                 speaker = people.resolve(base + m.start())
             verb = m.group("verb")

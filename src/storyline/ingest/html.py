@@ -24,6 +24,7 @@ class ParsedHtml:
     source: str | None
     author: str | None
     language: str | None
+    section: str | None = None  # the page's own section: article:section, else a kicker ("Opinion")
 
 
 # Outlets whose name cannot be read off their domain.
@@ -175,6 +176,7 @@ def _meta(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
         ),
         "url": _first(tree, '//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content') or url,
         "language": _first(tree, "/html/@lang"),
+        "section": _first(tree, '//meta[@property="article:section"]/@content'),
     }
 
 
@@ -226,6 +228,13 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
     # trafilatura separates paragraphs with single newlines; blank lines keep them apart downstream.
     paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = (meta["title"] or "").strip()
+    # A kicker above the headline names the section ("Opinion") where the page's metadata does not.
+    section = meta.get("section")
+    for line in paragraphs[:-1]:
+        if line != title and not _is_label(line):
+            break
+        if line != title and not section:
+            section = line
     paragraphs = _trim(paragraphs, title)
     return ParsedHtml(
         title=title or None,
@@ -235,4 +244,5 @@ def parse_html(raw: str, url: str | None = None) -> ParsedHtml | None:
         source=meta["source"] or readable_domain(page_url),
         author=meta["author"],
         language=meta["language"],
+        section=(section or "").strip() or None,
     )

@@ -700,6 +700,7 @@ class Reader:
             source=parsed.source,
             author=parsed.author,
             language=parsed.language,
+            section=parsed.section,
         )
 
     @staticmethod
@@ -725,6 +726,7 @@ class Reader:
             published=normalise_date(meta.get("published")) or published,
             language=language,
             author=found.get("author"),
+            section=found.get("section"),
             origin=origin,
         )
         return Record(origin, article=article)

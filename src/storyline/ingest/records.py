@@ -10,7 +10,7 @@ from storyline.ingest.language import detect_language
 from storyline.ingest.text import headline
 from storyline.model import Article
 
-_OPTIONAL_STRINGS = ("title", "url", "source", "language", "author")
+_OPTIONAL_STRINGS = ("title", "url", "source", "language", "author", "section")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -71,5 +71,6 @@ def article_from_record(obj: Any, origin: str, fallback_id: str) -> Article:
         published=normalise_date(obj.get("published")),
         language=fields["language"] or detect_language(text),
         author=fields["author"],
+        section=fields["section"],
         origin=origin,
     )

@@ -89,6 +89,10 @@ MIGRATIONS: list[str] = [
         added_at TEXT NOT NULL
     );
     """,
+    # 3: the outlet's own section label of an article (article:section, a kicker), read by genre.
+    """
+    ALTER TABLE articles ADD COLUMN section TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,6 +38,7 @@ ARTICLE_COLUMNS = (
     "published",
     "language",
     "author",
+    "section",
     "text",
     "duplicate_of",
 )

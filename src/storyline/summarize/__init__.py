@@ -96,8 +96,15 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     length = [len(text.split()) for text in texts]
     prose = [i for i, (a, k) in enumerate(sentences) if not is_noise(articles[a].sentences[k].text)]
     support = _support(articles, sentences, prose)
-    candidates = [i for i in prose if MIN_WORDS <= length[i] <= MAX_WORDS_PER_SENTENCE]
-    voice = _voice(articles, comparison.block.get("framing", []))
+    framing = comparison.block.get("framing", [])
+    views = _own_views(articles, framing)
+    candidates = [
+        i
+        for i in prose
+        if MIN_WORDS <= length[i] <= MAX_WORDS_PER_SENTENCE
+        and articles[sentences[i][0]].sentences[sentences[i][1]].text not in views[sentences[i][0]]
+    ]
+    voice = _voice(articles, framing)
 
     def gain(i: int, covered: set[Any]) -> float:
         a, k = sentences[i]
@@ -128,6 +135,19 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
     last = len(comparison.claims)
     ordered = sorted(chosen, key=lambda i: claim_of.get(sentences[i], last))
     return [_entry(comparison, sentences[i], texts[i], claim_of.get(sentences[i])) for i in ordered]
+
+
+def _own_views(articles: list[Article], framing: list[dict[str, Any]]) -> list[set[str]]:
+    """Per article, the own-voice subjective sentences to keep out of the summary: those of an opinion
+    piece in a story that also has a report (they go to the framing panel); none when the story has no
+    report, which then has only views to summarise."""
+    by_id = {f["article_id"]: f for f in framing}
+    if not any(by_id.get(a.id, {}).get("genre") == "report" for a in articles):
+        return [set() for _ in articles]
+    return [
+        set(by_id[a.id].get("own_views", [])) if by_id.get(a.id, {}).get("genre") == "opinion" else set()
+        for a in articles
+    ]
 
 
 def _voice(articles: list[Article], framing: list[dict[str, Any]]) -> list[float]:

@@ -1,0 +1,179 @@
+"""Train the sentence-subjectivity models shipped in src/storyline/enrich/data/subjectivity.json.
+
+    python bench/subjectivity_train.py [--check]
+
+Data: ../shared/data/subjectivity/sentences.dev.jsonl (CheckThat! lab, CC BY-NC-SA 4.0; the trained
+weights carry that licence). A fixed fifth of it is held out (``held_out``: sha256 of the sentence id,
+per language, so each language keeps about a fifth) and never used here; bench/framing.py scores it.
+
+On the rest, five-fold cross-validation (folds by the same hash) chooses the regularisation C of each
+model and then, on the out-of-fold probabilities, its decision threshold per language (the share of
+subjective sentences differs: a quarter in Italian, a half in English). Models (see
+storyline.enrich.subjectivity), each a logistic regression over multilingual-USE and MiniLM vectors
+plus lexical marks:
+
+- one per language of the data (en, de, it, bg, ar), trained on that language: per-language models beat
+  one joint model in CV for English, German and Bulgarian, and tie for the others;
+- ``multilingual``, trained on all five, for any other language;
+- ``en-minilm``: MiniLM vectors only, for English when the multilingual extra is not installed.
+
+``--check`` retrains and compares with the shipped file instead of writing it. Vectors are cached in
+.bench-cache/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CACHE, DATA, read_jsonl
+from storyline.boosting import short
+from storyline.enrich.embed import get_embedder
+from storyline.enrich.subjectivity import FORMAT, MODEL_PATH, features
+
+SOURCE = DATA / "subjectivity" / "sentences.dev.jsonl"
+LANGUAGES = ("en", "de", "it", "bg", "ar")
+FOLDS = 5
+C_GRID = (0.3, 1.0, 3.0)
+BOTH = ("use", "minilm")
+THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.02), 2)
+
+
+def bucket(sentence_id: str) -> int:
+    return int(hashlib.sha256(sentence_id.encode("utf-8")).hexdigest(), 16) % 100
+
+
+def held_out(sentence_id: str) -> bool:
+    """The fixed held-out fifth: never used to train or choose anything."""
+    return bucket(sentence_id) < 20
+
+
+def fold(sentence_id: str) -> int:
+    return bucket(sentence_id) % FOLDS
+
+
+def load() -> list[dict[str, Any]]:
+    return list(read_jsonl(SOURCE))
+
+
+def vectors(rows: list[dict[str, Any]], embedder: str) -> np.ndarray:
+    """Sentence vectors of ``rows`` by ``embedder``, cached by sentence id."""
+    path = CACHE / f"subjectivity-{embedder}.npz"
+    cached = dict(np.load(path)) if path.exists() else {}
+    todo = [r for r in rows if r["id"] not in cached]
+    if todo:
+        found = get_embedder(embedder).embed([r["text"] for r in todo])
+        cached.update({r["id"]: v for r, v in zip(todo, found, strict=True)})
+        CACHE.mkdir(exist_ok=True)
+        np.savez(path, **cached)
+    return np.vstack([cached[r["id"]] for r in rows])
+
+
+def design(rows: list[dict[str, Any]], embedders: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    stacked = np.hstack([vectors(rows, e) for e in embedders])
+    x = features(stacked, [r["text"] for r in rows])
+    y = np.array([r["label"] == "SUBJ" for r in rows], dtype=int)
+    return x, y
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=3000).fit(x, y)
+
+
+def macro_f1(y: np.ndarray, p: np.ndarray, threshold: float) -> float:
+    return float(f1_score(y, (p >= threshold).astype(int), average="macro"))
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, c: float) -> np.ndarray:
+    p = np.zeros(len(y))
+    for f in range(FOLDS):
+        model = fit(x[folds != f], y[folds != f], c)
+        p[folds == f] = model.predict_proba(x[folds == f])[:, 1]
+    return p
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    score, threshold = max((macro_f1(y, p, float(t)), float(t)) for t in THRESHOLDS)
+    return threshold, score
+
+
+def choose(rows: list[dict[str, Any]], embedders: tuple[str, ...], name: str) -> dict[str, Any]:
+    """C and per-language thresholds by CV on ``rows`` (never held out); the model fitted on all of them."""
+    x, y = design(rows, embedders)
+    lang = np.array([r["language"] for r in rows])
+    folds = np.array([fold(r["id"]) for r in rows])
+    best: tuple[float, float, dict[str, float]] | None = None
+    for c in C_GRID:
+        p = out_of_fold(x, y, folds, c)
+        thresholds, scores = {}, []
+        for language in sorted(set(lang.tolist())):
+            thresholds[language], score = best_threshold(y[lang == language], p[lang == language])
+            scores.append(score)
+        mean = float(np.mean(scores))
+        print(f"  {name} ({'+'.join(embedders)}): C={c} CV macro-F1 {mean:.3f}")
+        if best is None or mean > best[0]:
+            best = (mean, c, thresholds)
+    assert best is not None
+    mean, c, thresholds = best
+    model = fit(x, y, c)
+    return {
+        "embedders": list(embedders),
+        "trained_on": sorted(set(lang.tolist())),
+        "C": c,
+        "cv_macro_f1": round(mean, 4),
+        "weights": [short(w) for w in model.coef_[0]],
+        "bias": short(model.intercept_[0]),
+        "thresholds": thresholds,
+    }
+
+
+def train() -> dict[str, Any]:
+    rows = [r for r in load() if not held_out(r["id"])]
+    models = {
+        language: choose([r for r in rows if r["language"] == language], BOTH, language)
+        for language in LANGUAGES
+    }
+    models["multilingual"] = choose(rows, BOTH, "multilingual")
+    models["en-minilm"] = choose([r for r in rows if r["language"] == "en"], ("minilm",), "en-minilm")
+    return {
+        "format": FORMAT,
+        "licence": "CC BY-NC-SA 4.0 (trained on the CheckThat! lab subjectivity data); "
+        "see LICENSE-subjectivity.md",
+        "data": "CheckThat! subjectivity sentences.dev.jsonl minus the held-out fifth "
+        "(sha256(id) % 100 < 20)",
+        "models": models,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="compare with the shipped file, write nothing")
+    args = parser.parse_args()
+    trained = train()
+    text = json.dumps(trained, separators=(",", ":")) + "\n"
+    for name, m in trained["models"].items():
+        print(
+            f"{name}: {'+'.join(m['embedders'])} on {'+'.join(m['trained_on'])}, C={m['C']}, "
+            f"CV macro-F1 {m['cv_macro_f1']}, thresholds {m['thresholds']}"
+        )
+    if args.check:
+        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
+        print("shipped model reproduced" if same else "shipped model differs")
+        sys.exit(0 if same else 1)
+    MODEL_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {MODEL_PATH} ({len(text):,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
