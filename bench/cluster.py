@@ -188,9 +188,9 @@ def cross_validated(
     sets: dict[str, Labelled], names: dict[str, str], folds: int
 ) -> dict[str, dict[str, list[object]]]:
     """Streaming and batch rows from models fitted, and thresholds swept, on the other folds of both sets,
-    scored on the held-out one (see the module docstring). The whole set is clustered, so the held-out articles
-    meet as many distractors as in the shipped rows; each article's BCubed precision and recall come from
-    the fold that held it out, pairwise F1 from pairs held out together."""
+    scored on the held-out one (see the module docstring). The whole set is clustered, so the held-out
+    articles meet as many distractors as in the shipped rows; each article's BCubed precision and recall
+    come from the fold that held it out, pairwise F1 from pairs held out together."""
     split = {label: folds_of(names[label], articles, folds) for label, (articles, _) in sets.items()}
     items: dict[str, dict[str, dict[str, tuple[float, float]]]] = {
         label: {"streaming": {}, "batch": {}} for label in sets

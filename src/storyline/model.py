@@ -2,7 +2,7 @@
 
 Ingest creates an :class:`Article`; later stages only *add* to it (sentences, vectors, mentions).
 A :class:`Story` groups articles and carries what comparison and summarisation found, in the
-shape of the ``stories.json`` contract.
+shape of the ``stories.json`` contract; a :class:`Storyline` groups stories into a thread over weeks.
 """
 
 from __future__ import annotations
@@ -125,6 +125,7 @@ class Story:
     key_entities: list[str] = field(default_factory=list)
     time_span: dict[str, str] | None = None
     source_count: int = 0
+    storyline: str | None = None  # the id of the Storyline it belongs to
 
     def comparison(self) -> dict[str, Any]:
         """The comparison block of contract 5."""
@@ -140,6 +141,7 @@ class Story:
         return {
             "id": self.id,
             "title": self.title,
+            "storyline": self.storyline,
             "articles": [articles[a].summary() for a in self.article_ids if a in articles],
             "summary": self.summary,
             **self.comparison(),
@@ -147,3 +149,16 @@ class Story:
             "time_span": self.time_span,
             "source_count": self.source_count,
         }
+
+
+@dataclass
+class Storyline:
+    """A thread of stories (events) over days or weeks: the collapse, the inquiry, the resignation."""
+
+    id: str
+    title: str
+    story_ids: list[str]  # in time order
+    time_span: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "stories": self.story_ids, "time_span": self.time_span}
