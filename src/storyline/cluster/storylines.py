@@ -192,27 +192,52 @@ def storyline_id(first_story: str) -> str:
     return "l-" + hashlib.sha1(first_story.encode("utf-8")).hexdigest()[:10]
 
 
-def make_storylines(stories: Sequence[Story], storyline_of: dict[str, int]) -> list[Storyline]:
-    """Storylines of ``stories`` (``storyline_of``: a story id's storyline number), each with its stories
-    in time order; sets each story's ``storyline``."""
-    groups: dict[int, list[Story]] = {}
+def _start(members: Sequence[Article]) -> str:
+    return min((a.published or "9999") for a in members)
+
+
+def thread_ids(
+    groups: Sequence[Sequence[Article]],
+    story_ids: Sequence[str],
+    store: Store | None = None,
+    embedder: Embedder | None = None,
+) -> list[str]:
+    """The storyline id of each event story (``groups``: its articles; ``story_ids``: its id), read off
+    the articles' headlines (their vectors cached in ``store``, when given)."""
+    articles = [a for group in groups for a in group]
+    if not articles:
+        return []
+    stories = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    vectors = headline_vectors(articles, embedder, store)
+    labels = storyline_labels(articles, stories, vectors)
+    first = {(int(labels[stories == g][0])): g for g in range(len(groups))}
+    for g, group in enumerate(groups):
+        line = int(labels[stories == g][0])
+        if (_start(group), story_ids[g]) < (_start(groups[first[line]]), story_ids[first[line]]):
+            first[line] = g
+    return [storyline_id(story_ids[first[int(labels[stories == g][0])]]) for g in range(len(groups))]
+
+
+def gather(stories: Sequence[Story]) -> list[Storyline]:
+    """The storylines of ``stories`` (by each one's ``storyline``; one of its own where unset), each
+    with its stories in time order, the earliest storyline first."""
+    groups: dict[str, list[Story]] = {}
     for story in stories:
-        groups.setdefault(storyline_of[story.id], []).append(story)
+        groups.setdefault(story.storyline or storyline_id(story.id), []).append(story)
     out = []
-    for members in groups.values():
-        members.sort(key=lambda s: ((s.time_span or {}).get("start") or "9999", s.id))
+    for line_id, members in groups.items():
+        members = sorted(members, key=lambda s: ((s.time_span or {}).get("start") or "9999", s.id))
         # The largest event names the thread (the earliest of those as large).
-        named = max(members, key=lambda s: (len(s.article_ids), -members.index(s)))
+        named = min(range(len(members)), key=lambda k: (-len(members[k].article_ids), k))
         starts = [s.time_span["start"] for s in members if s.time_span]
         ends = [s.time_span["end"] for s in members if s.time_span]
-        line = Storyline(
-            id=storyline_id(members[0].id),
-            title=named.title,
-            story_ids=[s.id for s in members],
-            time_span={"start": min(starts), "end": max(ends)} if starts else None,
+        out.append(
+            Storyline(
+                id=line_id,
+                title=members[named].title,
+                story_ids=[s.id for s in members],
+                time_span={"start": min(starts), "end": max(ends)} if starts else None,
+            )
         )
-        for story in members:
-            story.storyline = line.id
-        out.append(line)
     out.sort(key=lambda line: ((line.time_span or {}).get("start") or "9999", line.id))
     return out

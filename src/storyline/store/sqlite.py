@@ -107,6 +107,13 @@ MIGRATIONS: list[str] = [
         articles INTEGER NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL, updated_at TEXT NOT NULL
     );
     """,
+    # -- storylines (issue 20) ---------------------------------------------------------------------
+    # 5: the storyline (thread of events) each story belongs to, so a store can be browsed by thread.
+    """
+    ALTER TABLE stories ADD COLUMN storyline TEXT;
+    CREATE INDEX stories_storyline ON stories(storyline);
+    """,
+    # -- end of storylines -------------------------------------------------------------------------
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -389,10 +396,12 @@ class Store:
                 self._insert_story(story)
 
     def _insert_story(self, story: Story) -> None:
-        data = {k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids")}
+        data = {
+            k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids", "storyline")
+        }
         self.db.execute(
-            "INSERT INTO stories (id, title, data, updated_at) VALUES (?, ?, ?, ?)",
-            (story.id, story.title, json.dumps(data, ensure_ascii=False), _now()),
+            "INSERT INTO stories (id, title, data, updated_at, storyline) VALUES (?, ?, ?, ?, ?)",
+            (story.id, story.title, json.dumps(data, ensure_ascii=False), _now(), story.storyline),
         )
         self.db.executemany(
             "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
@@ -423,13 +432,21 @@ class Store:
             members.setdefault(row[0], []).append(row[1])
         stories = []
         for row in self.db.execute(
-            "SELECT id, title, data FROM stories" + (" WHERE id = ?" if one else ""), args
+            "SELECT id, title, data, storyline FROM stories" + (" WHERE id = ?" if one else ""), args
         ):
             data = json.loads(row["data"])
-            stories.append(
-                Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
-            )
+            story = Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
+            story.storyline = row["storyline"]
+            stories.append(story)
         return stories
+
+    def set_storylines(self, storyline_of: dict[str, str]) -> None:
+        """Set the storyline of each story id given (threads are re-read over every story each run)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE stories SET storyline = ? WHERE id = ?",
+                [(line, sid) for sid, line in storyline_of.items()],
+            )
 
     def save_lexicon(self, ids: Iterable[str], data: bytes) -> None:
         """Keep the document frequencies (``Lexicon.to_bytes``) counted over the articles ``ids``."""
