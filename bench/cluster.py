@@ -16,6 +16,10 @@ Streaming and batch run ``--repeats`` times: the HNSW index is built on several 
 (and so decisions) may vary from run to run; the spread column is max − min BCubed F1. Speed is
 measured by bench/cluster_scale.py, not here.
 
+``--headlines`` adds rows on a headline-only view of both sets (each article reduced to its first sentence,
+as a feed that gives headlines alone would hold it): the shipped model (fitted on full texts) against
+TF-IDF and vector average-link with their thresholds swept on that same view.
+
 ``--fit`` refits the shipped same-event model (cluster/model.json) on both whole sets; ``--sweep`` prints
 F1 over thresholds. Entity/time/number mentions are cached in .bench-cache/cluster-mentions.pkl.
 """
@@ -43,6 +47,7 @@ from storyline.cluster.score import FEATURES, features, meet, profiles_of
 from storyline.cluster.trees import MODEL_PATH, Trees, fit
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
+from storyline.enrich.sentences import split_sentences
 from storyline.model import Article
 from storyline.store import Store
 
@@ -55,6 +60,7 @@ FIT_NEGATIVES = 40_000
 SEED = 0
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
 ATTACHES = (1.0, 0.1, 0.2, 0.3)
+HEADLINE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 Labelled = tuple[list[Article], dict[str, str]]
 
@@ -139,6 +145,39 @@ def hdbscan_labels(articles: list[Article]) -> dict[str, int]:
     # Noise points are singleton stories.
     top = labels.max() + 1
     return labels_of(articles, np.array([lab if lab >= 0 else top + i for i, lab in enumerate(labels)]))
+
+
+def headline_view(articles: list[Article]) -> list[Article]:
+    """Each article as a headline-only feed item: its first sentence, as title and text."""
+    heads = []
+    for a in articles:
+        first = split_sentences(a.text)
+        head = first[0].text if first else a.text[:150]
+        heads.append(Article(id=a.id, text=head, title=head, published=a.published, source=a.source))
+    with Store(CACHE / "headline-vectors.db") as cache:
+        enrich(heads, store=cache, sentence_vectors=False)
+    annotate(heads)
+    return heads
+
+
+def headline_rows(label: str, articles: list[Article], gold: dict[str, str]) -> list[list[object]]:
+    heads = headline_view(articles)
+    words = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([a.text for a in heads])
+    vectors = np.stack([a.vector for a in heads])
+    rows = []
+    for name, similar in (("TF-IDF", (words @ words.T).toarray()), ("MiniLM vector", vectors @ vectors.T)):
+        runs = [(scores(labels_of(heads, agglomerate(similar, t)), gold), t) for t in HEADLINE_THRESHOLDS]
+        best, t = max(runs, key=lambda run: run[0][2])
+        rows.append([f"{label}, headlines only", f"{name} average-link (baseline, swept: {t})", *best, ""])
+    rows.append(
+        [
+            f"{label}, headlines only",
+            "storyline batch (shipped)",
+            *scores(labels_of(heads, batch_labels(heads)), gold),
+            "",
+        ]
+    )
+    return rows
 
 
 def training_pairs(articles: list[Article], gold: dict[str, str]) -> tuple[np.ndarray, ...]:
@@ -245,6 +284,7 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="refit and save cluster/model.json (dev only)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of streaming and batch (spread)")
     parser.add_argument("--folds", type=int, default=5, help="folds of the cross-validation")
+    parser.add_argument("--headlines", action="store_true", help="add rows on a headline-only view")
     args = parser.parse_args()
     loaded = {label: load(name) for label, name in SETS.items()}
     if args.fit:
@@ -272,6 +312,8 @@ def main() -> None:
         p, r, f = bcubed(streamed, batch_as_gold)
         agreement = pairwise_f1(streamed, batch_as_gold)
         rows.append([label, "agreement: streaming scored against batch", p, r, f, agreement, "", "", ""])
+        if args.headlines:
+            rows += headline_rows(label, articles, gold)
     header = ["set", "system", "BCubed P", "BCubed R", "BCubed F1", "pairwise F1", "clusters", "gold"]
     table = markdown_table([*header, f"F1 spread ({args.repeats} runs)"], rows)
     print(table)
