@@ -285,3 +285,44 @@ def test_reports_show_a_storyline_with_its_events_in_time_order() -> None:
     assert nav.index('href="#story-2"') < nav.index('href="#story-1"'), (
         "events in time order, not report order"
     )
+
+
+def test_the_web_ui_and_api_browse_a_storyline_in_time_order(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.serve import create_app
+
+    rows = {row[0]: row for row in FEED}
+    events = {
+        "s-collapse": (["bridge-1", "bridge-2", "bridge-3"], "l-bridge"),
+        "s-aftermath": (["bridge-4", "bridge-5", "bridge-6", "bridge-7"], "l-bridge"),
+        "s-sinking": (["ferry-1"], "l-ferry"),
+    }
+    with Store(tmp_path / "s.db") as store:
+        for ids, _ in events.values():
+            for i in ids:
+                store.add_article(headline_article(*rows[i]))
+        stories = []
+        for sid, (ids, line) in events.items():
+            dates = [rows[i][2] for i in ids]
+            stories.append(
+                Story(
+                    id=sid,
+                    title=rows[ids[0]][3],
+                    article_ids=ids,
+                    storyline=line,
+                    time_span={"start": min(dates), "end": max(dates)},
+                )
+            )
+        store.replace_stories(stories)
+    with TestClient(create_app(tmp_path / "s.db")) as client:
+        listed = client.get("/api/stories", params={"storyline": "l-bridge"}).json()
+        # The aftermath is the larger event: largest first (the usual order) would put it first.
+        assert [s["id"] for s in listed["stories"]] == ["s-collapse", "s-aftermath"]
+        assert {s["storyline"] for s in listed["stories"]} == {"l-bridge"}
+        page = client.get("/", params={"storyline": "l-bridge"}).text
+        assert "Storyline: " + rows["bridge-4"][3] in page, "named by its largest event"
+        assert rows["ferry-1"][3] not in page
+        assert page.index("/stories/s-collapse") < page.index("/stories/s-aftermath")
+        everything = client.get("/").text
+        assert "/?storyline=l-bridge" in everything, "a story links to its storyline"
