@@ -97,6 +97,19 @@ def test_a_headline_only_stream_threads_follow_ups_into_one_storyline_per_thread
     assert len({next(iter(found)) for found in by_thread.values()}) == 3, "three threads, three storylines"
 
 
+def test_a_large_batch_compares_nearest_headlines_only_and_finds_the_same_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond the dense limit each article is compared with its nearest headlines only (here 5 of 13)."""
+    monkeypatch.setattr("storyline.cluster.storylines.NEIGHBOURS", 5)
+    articles = [headline_article(*row) for row in FEED]
+    vectors, stories = headline_vectors(articles), np.arange(len(articles))
+    dense = storyline_labels(articles, stories, vectors)
+    sparse = storyline_labels(articles, stories, vectors, dense_limit=4)
+    same = [[a == b for b in dense] for a in dense]
+    assert [[a == b for b in sparse] for a in sparse] == same
+
+
 def test_a_story_is_never_split_across_storylines() -> None:
     """Every article of one event story lands in the same storyline, even one whose headline reads like
     another thread's."""
