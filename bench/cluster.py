@@ -9,13 +9,17 @@ TF-IDF cosine with average-linkage agglomeration, and HDBSCAN over the article v
 agreement of streaming with batch (BCubed of one against the other).
 
 Every constant of the clustering was tuned on these two sets, so the shipped rows are tuning-set figures.
-The "2-fold CV" rows show how much of that is tuning: the ECB+ topics (both twins of a topic together) and
-the Multi-News events are split in two halves; the same-event model is fitted and the thresholds swept on
-one half of both sets, the whole set is clustered with them and scored on the other half's articles
-only, then the halves swap (so held-out articles meet as many distractors as in the shipped rows).
+The "5-fold CV" rows are the honest ones: the ECB+ topics (both twins of a topic together) and the
+Multi-News events are dealt into ``--folds`` folds; the same-event model is fitted and the thresholds swept
+on the other folds of both sets, the whole set is clustered with them and scored on the held-out fold's
+articles only, for each fold in turn (so held-out articles meet as many distractors as in the shipped rows).
 Streaming and batch run ``--repeats`` times: the HNSW index is built on several threads, so candidates
 (and so decisions) may vary from run to run; the spread column is max − min BCubed F1. Speed is
 measured by bench/cluster_scale.py, not here.
+
+``--headlines`` adds rows on a headline-only view of both sets (each article reduced to its first sentence,
+as a feed that gives headlines alone would hold it): the shipped model (fitted on full texts) against
+TF-IDF and vector average-link with their thresholds swept on that same view.
 
 ``--fit`` refits the shipped same-event model (cluster/model.json) on both whole sets; ``--sweep`` prints
 F1 over thresholds. Entity/time/number mentions are cached in .bench-cache/cluster-mentions.pkl.
@@ -44,6 +48,7 @@ from storyline.cluster.score import FEATURES, features, meet, profiles_of
 from storyline.cluster.trees import MODEL_PATH, Trees, fit
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
+from storyline.enrich.sentences import split_sentences
 from storyline.model import Article
 from storyline.store import open_store
 
@@ -56,6 +61,7 @@ FIT_NEGATIVES = 40_000
 SEED = 0
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
 ATTACHES = (1.0, 0.1, 0.2, 0.3)
+HEADLINE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 Labelled = tuple[list[Article], dict[str, str]]
 
@@ -76,11 +82,11 @@ def load(name: str) -> Labelled:
     return articles, gold
 
 
-def halves(name: str, articles: list[Article]) -> np.ndarray:
-    """0 or 1 per article: alternate ECB+ topics (twins stay together) or Multi-News events."""
+def folds_of(name: str, articles: list[Article], folds: int) -> np.ndarray:
+    """The fold of each article: ECB+ topics (twins stay together) or Multi-News events dealt in turn."""
     topic = {g["id"]: g.get("topic", g["event"]) for g in read_jsonl(DATA / name / "gold.dev.jsonl")}
     names = sorted(set(topic.values()))
-    return np.array([names.index(topic[a.id]) % 2 for a in articles])
+    return np.array([names.index(topic[a.id]) % folds for a in articles])
 
 
 def bcubed_items(pred: dict[str, int], gold: dict[str, str]) -> dict[str, tuple[float, float]]:
@@ -142,6 +148,39 @@ def hdbscan_labels(articles: list[Article]) -> dict[str, int]:
     return labels_of(articles, np.array([lab if lab >= 0 else top + i for i, lab in enumerate(labels)]))
 
 
+def headline_view(articles: list[Article]) -> list[Article]:
+    """Each article as a headline-only feed item: its first sentence, as title and text."""
+    heads = []
+    for a in articles:
+        first = split_sentences(a.text)
+        head = first[0].text if first else a.text[:150]
+        heads.append(Article(id=a.id, text=head, title=head, published=a.published, source=a.source))
+    with Store(CACHE / "headline-vectors.db") as cache:
+        enrich(heads, store=cache, sentence_vectors=False)
+    annotate(heads)
+    return heads
+
+
+def headline_rows(label: str, articles: list[Article], gold: dict[str, str]) -> list[list[object]]:
+    heads = headline_view(articles)
+    words = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([a.text for a in heads])
+    vectors = np.stack([a.vector for a in heads])
+    rows = []
+    for name, similar in (("TF-IDF", (words @ words.T).toarray()), ("MiniLM vector", vectors @ vectors.T)):
+        runs = [(scores(labels_of(heads, agglomerate(similar, t)), gold), t) for t in HEADLINE_THRESHOLDS]
+        best, t = max(runs, key=lambda run: run[0][2])
+        rows.append([f"{label}, headlines only", f"{name} average-link (baseline, swept: {t})", *best, ""])
+    rows.append(
+        [
+            f"{label}, headlines only",
+            "storyline batch (shipped)",
+            *scores(labels_of(heads, batch_labels(heads)), gold),
+            "",
+        ]
+    )
+    return rows
+
+
 def training_pairs(articles: list[Article], gold: dict[str, str]) -> tuple[np.ndarray, ...]:
     """Features, same-event flags and weights of a set's near pairs (weights sum to 1 per set)."""
     profiles, lexicon = profiles_of(articles)
@@ -185,17 +224,19 @@ def sweep(sets: list[Labelled], model: Trees | None = None) -> list[tuple[float,
     return sorted(results, key=lambda r: -r[0])
 
 
-def cross_validated(sets: dict[str, Labelled], names: dict[str, str]) -> dict[str, dict[str, list[object]]]:
-    """Streaming and batch rows from models fitted, and thresholds swept, on one half of both sets, scored
-    on the other half (see the module docstring). The whole set is clustered, so the held-out articles
-    meet as many distractors as in the shipped rows; each article's BCubed precision and recall come from
-    the fold that held it out, pairwise F1 from pairs held out together."""
-    split = {label: halves(names[label], articles) for label, (articles, _) in sets.items()}
+def cross_validated(
+    sets: dict[str, Labelled], names: dict[str, str], folds: int
+) -> dict[str, dict[str, list[object]]]:
+    """Streaming and batch rows from models fitted, and thresholds swept, on the other folds of both sets,
+    scored on the held-out one (see the module docstring). The whole set is clustered, so the held-out
+    articles meet as many distractors as in the shipped rows; each article's BCubed precision and recall
+    come from the fold that held it out, pairwise F1 from pairs held out together."""
+    split = {label: folds_of(names[label], articles, folds) for label, (articles, _) in sets.items()}
     items: dict[str, dict[str, dict[str, tuple[float, float]]]] = {
         label: {"streaming": {}, "batch": {}} for label in sets
     }
     pairs: dict[str, dict[str, list[float]]] = {label: {"streaming": [], "batch": []} for label in sets}
-    for held_out in (0, 1):
+    for held_out in range(folds):
         train = [
             ([a for a, h in zip(articles, split[label], strict=True) if h != held_out], gold)
             for label, (articles, gold) in sets.items()
@@ -245,6 +286,8 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="print F1 over thresholds (dev only)")
     parser.add_argument("--fit", action="store_true", help="refit and save cluster/model.json (dev only)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of streaming and batch (spread)")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the cross-validation")
+    parser.add_argument("--headlines", action="store_true", help="add rows on a headline-only view")
     args = parser.parse_args()
     loaded = {label: load(name) for label, name in SETS.items()}
     if args.fit:
@@ -255,7 +298,7 @@ def main() -> None:
             print(f"mean F1 {mean:.4f} threshold {t} attach {attach} per set {f1s}", file=sys.stderr)
         print(f"shipped: threshold {THRESHOLD}, attach {ATTACH}", file=sys.stderr)
     t = time.perf_counter()
-    held_out = cross_validated(loaded, SETS)
+    held_out = cross_validated(loaded, SETS, args.folds)
     print(f"cross-validation: {time.perf_counter() - t:.0f}s", file=sys.stderr)
     rows = []
     for label, (articles, gold) in loaded.items():
@@ -266,12 +309,14 @@ def main() -> None:
         batched, spread = repeated(batch_labels, articles, gold, args.repeats)
         rows.append([label, "storyline batch (tuned here)", *scores(batched, gold), spread])
         cv = held_out[label]
-        rows.append([label, "storyline streaming, 2-fold CV", *cv["streaming"], "", "", ""])
-        rows.append([label, "storyline batch, 2-fold CV", *cv["batch"], "", "", ""])
+        rows.append([label, f"storyline streaming, {args.folds}-fold CV", *cv["streaming"], "", "", ""])
+        rows.append([label, f"storyline batch, {args.folds}-fold CV", *cv["batch"], "", "", ""])
         batch_as_gold = {k: str(v) for k, v in batched.items()}
         p, r, f = bcubed(streamed, batch_as_gold)
         agreement = pairwise_f1(streamed, batch_as_gold)
         rows.append([label, "agreement: streaming scored against batch", p, r, f, agreement, "", "", ""])
+        if args.headlines:
+            rows += headline_rows(label, articles, gold)
     header = ["set", "system", "BCubed P", "BCubed R", "BCubed F1", "pairwise F1", "clusters", "gold"]
     table = markdown_table([*header, f"F1 spread ({args.repeats} runs)"], rows)
     print(table)

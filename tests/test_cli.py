@@ -762,7 +762,8 @@ def test_max_words_below_the_minimum_is_bad_usage(tmp_path: Path, invoke_cli: Ru
 
 
 def test_cluster_writes_one_line_per_input_line_in_order(tmp_path: Path, run_cli: RunCli) -> None:
-    """Contract 2: ``{"id", "story"}`` per line; a rejected line gets ``"story": null`` and an error."""
+    """Contract 2: ``{"id", "story", "storyline"}`` per line; a rejected line gets ``"story": null`` and an
+    error."""
     copy = {**HARBOUR_1, "id": "harbour-1-copy", "source": "Syndicated"}
     articles = write_jsonl(
         tmp_path / "articles.jsonl", [*HARBOUR, PANDA, copy, NO_TEXT_RECORD], raw_lines=(NOT_JSON,)
@@ -781,13 +782,17 @@ def test_cluster_writes_one_line_per_input_line_in_order(tmp_path: Path, run_cli
         "harbour-1-copy",
     ]
     for line in lines[:5]:
-        assert set(line) == {"id", "story"} and isinstance(line["story"], str)
+        assert set(line) == {"id", "story", "storyline"} and isinstance(line["story"], str)
+        assert isinstance(line["storyline"], str) and line["storyline"].startswith("l-")
     story = {line["id"]: line["story"] for line in lines[:5]}
+    thread = {line["id"]: line["storyline"] for line in lines[:5]}
+    assert thread["harbour-1"] == thread["harbour-2"] == thread["harbour-1-copy"], "one story, one thread"
+    assert thread["panda-1"] != thread["harbour-1"], "panda cubs are not the tram vote's thread"
     assert story["harbour-1"] == story["harbour-2"] == story["harbour-3"], "one tram vote, one story"
     assert story["panda-1"] != story["harbour-1"], "panda cubs are another story"
     assert story["harbour-1-copy"] == story["harbour-1"], "an exact copy joins its original's story"
     for line in lines[5:]:
-        assert line["story"] is None
+        assert line["story"] is None and line["storyline"] is None
         assert isinstance(line["error"], str) and line["error"]
     assert "text" in lines[5]["error"]
 

@@ -27,6 +27,7 @@ from rich.table import Table
 
 from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
+from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
 from storyline.contract import Comparison
 from storyline.enrich import enrich
@@ -609,18 +610,21 @@ def cluster(input: InputOption, output: OutputOption, strict: StrictOption = Fal
         enrich(articles, advance=progress("Enriching", len(articles)))
         # The same-event score reads people, places, dates and numbers.
         annotate(articles, advance=progress("Finding mentions", len(articles)))
-    story_of: dict[str, str] = {}
-    for group in cluster_articles(articles):
-        sid = story_id(group)
-        story_of.update({a.id: sid for a in group})
+    groups = cluster_articles(articles)
+    story_ids = [story_id(group) for group in groups]
+    story_of: dict[str, tuple[str, str]] = {}
+    for group, sid, line in zip(groups, story_ids, thread_ids(groups, story_ids), strict=True):
+        story_of.update({a.id: (sid, line) for a in group})
     lines = []
     for article_id, article, reason in rows:
         if article is None:
-            lines.append({"id": article_id or None, "story": None, "error": reason})
+            lines.append({"id": article_id or None, "story": None, "storyline": None, "error": reason})
         else:
-            lines.append({"id": article_id, "story": story_of[article.id]})
+            sid, line = story_of[article.id]
+            lines.append({"id": article_id, "story": sid, "storyline": line})
     _write_jsonl(output, lines)
-    err.print(f"{len(story_of)} articles in {len(set(story_of.values()))} stories → {output}")
+    threads = len({line for _, line in story_of.values()})
+    err.print(f"{len(story_of)} articles in {len(groups)} stories, {threads} storylines → {output}")
     _report_rejects(result)
     _check_strict(result, strict)
 

@@ -2,7 +2,8 @@
 
 Ingest creates an :class:`Article`; later stages only *add* to it (sentences, vectors, mentions).
 A :class:`Story` groups articles and carries what comparison and summarisation found, in the
-shape of the ``stories.json`` contract (``storyline.contract``).
+shape of the ``stories.json`` contract (``storyline.contract``); a :class:`Storyline` groups stories into
+a thread over weeks.
 """
 
 from __future__ import annotations
@@ -142,8 +143,7 @@ class Story:
     key_entities: list[str] = field(default_factory=list)
     time_span: dict[str, str] | None = None
     source_count: int = 0
-    # The storyline (thread of stories) this story belongs to; nothing groups stories into them yet.
-    storyline: str | None = None
+    storyline: str | None = None  # the id of the Storyline it belongs to
 
     def comparison(self) -> dict[str, Any]:
         """The comparison block (``contract.Comparison``), as ``storyline compare`` writes it."""
@@ -169,3 +169,16 @@ class Story:
             "time_span": self.time_span,
             "source_count": self.source_count,
         }
+
+
+@dataclass
+class Storyline:
+    """A thread of stories (events) over days or weeks: the collapse, the inquiry, the resignation."""
+
+    id: str
+    title: str
+    story_ids: list[str]  # in time order
+    time_span: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "stories": self.story_ids, "time_span": self.time_span}

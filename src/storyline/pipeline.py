@@ -16,6 +16,7 @@ import numpy as np
 from storyline.cluster import StreamClusterer, cluster_and_count, make_story
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
+from storyline.cluster.storylines import gather, thread_ids
 from storyline.compare import compare
 from storyline.contract import StoriesDocument
 from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
@@ -260,6 +261,7 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
             # Every original is in a story now, and the batch has counted them all.
             originals = [a.id for a in articles if a.duplicate_of is None]
             store.save_lexicon(originals, lexicon.to_bytes())
+        update_storylines(store, {a.id: a for a in articles})
         return
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
@@ -318,15 +320,30 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     for sid in sorted(changed):
         rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store))
         advance(1)
-    if not changed:
-        return
+    if changed:
+        with store.transaction():
+            store.claim_stories(generation)
+            # A story's id follows its earliest article, so an earlier newcomer renames it.
+            store.update_stories(rebuilt, removed=changed & set(labels))
+            if new:
+                # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+                store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
+    if changed or any(s.storyline is None for s in existing):
+        update_storylines(store)
+
+
+def update_storylines(store: Store, read: dict[str, Article] | None = None) -> None:
+    """Thread every stored story into its storyline, read off its articles' headlines (their vectors
+    cached in the store) over all stories: a new event may join an old thread, or link two."""
+    stories = store.stories()
+    read = read or {}
+    unread = [i for s in stories for i in s.article_ids if i not in read]
+    if unread:
+        read = {**read, **{a.id: a for a in store.articles(unread)}}
+    groups = [[read[i] for i in s.article_ids] for s in stories]
     with store.transaction():
-        store.claim_stories(generation)
-        # A story's id follows its earliest article, so an earlier newcomer renames it.
-        store.update_stories(rebuilt, removed=changed & set(labels))
-        if new:
-            # The clusterer counted the newcomers on top of the stored articles: every original in a story.
-            store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
+        lines = thread_ids(groups, [s.id for s in stories], store)
+    store.set_storylines({s.id: line for s, line in zip(stories, lines, strict=True)})
 
 
 def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -335,10 +352,11 @@ def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict
     if ingest is None:
         result = IngestResult(entries=store.ledger())
         ingest = result.to_dict()
+    stories = store.stories()
     doc = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "storylines": [],  # nothing groups stories into storylines yet
-        "stories": [s.to_dict(articles) for s in store.stories()],
+        "storylines": [line.to_dict() for line in gather(stories)],
+        "stories": [s.to_dict(articles) for s in stories],
         "ingest": ingest,
     }
     # Checked against the contract on the way out: a field gone missing or added fails here, not in a

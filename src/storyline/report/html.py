@@ -24,6 +24,7 @@ from .markdown import (
     story_span,
     strings,
     text,
+    threads,
     tone_label,
     unsourced_articles,
 )
@@ -195,6 +196,7 @@ def render_html(doc: dict[str, Any]) -> str:
         f'<ul class="stats">{stat_items}</ul>',
         "</header>",
         _toc(stories),
+        _storylines(threads(doc, stories), stories),
         "<main>",
         *(_story(number, story) for number, story in enumerate(stories, 1)),
         "</main>",
@@ -226,6 +228,29 @@ def _toc(stories: list[dict[str, Any]]) -> str:
             f'<span class="muted">{_esc(" · ".join(facts))}</span>{warn}</li>'
         )
     return f'<nav class="toc" aria-label="Stories"><h2>Stories</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def _storylines(found: list[tuple[dict[str, Any], list[int]]], stories: list[dict[str, Any]]) -> str:
+    """Threads of more than one event, each with its events in time order (links to the stories)."""
+    if not found:
+        return ""
+    blocks = []
+    for line, members in found:
+        span = format_span(story_span({"time_span": line.get("time_span")}))
+        events = "".join(
+            f'<li><span class="muted">{_esc(format_span(story_span(stories[n - 1])) or "undated")}</span> '
+            f'<a href="#story-{n}">{_story_title(stories[n - 1], n)}</a></li>'
+            for n in members
+        )
+        when = f' <span class="muted">{_esc(span)}</span>' if span else ""
+        blocks.append(
+            f"<li><b>{_esc(text(line.get('title')).strip() or 'Storyline')}</b>{when}<ul>{events}</ul></li>"
+        )
+    return (
+        '<nav class="toc storylines" aria-label="Storylines"><h2>Storylines</h2>'
+        '<p class="muted">Threads of more than one event; every other story is a storyline of its own.</p>'
+        f"<ul>{''.join(blocks)}</ul></nav>"
+    )
 
 
 def _story_title(story: dict[str, Any], number: int) -> str:

@@ -292,12 +292,50 @@ def render_markdown(doc: dict[str, Any]) -> str:
     else:
         lines += [NONE_LINE, ""]
 
+    lines += _storylines(threads(doc, stories), stories)
+
     for number, story in enumerate(stories, 1):
         lines += _story(number, story)
 
     if isinstance(doc.get("ingest"), dict):
         lines += _ingest(doc["ingest"], global_article_titles(stories))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def threads(doc: dict[str, Any], stories: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[int]]]:
+    """The storylines of more than one story, each with the numbers of its stories (1-based, in the
+    report's order) in the storyline's time order."""
+    number = {text(story.get("id")): n for n, story in enumerate(stories, 1)}
+    out = []
+    for line in dicts(doc.get("storylines")):
+        members = [number[i] for i in strings(line.get("stories")) if i in number]
+        if len(members) > 1:
+            out.append((line, members))
+    return out
+
+
+def _storylines(found: list[tuple[dict[str, Any], list[int]]], stories: list[dict[str, Any]]) -> list[str]:
+    if not found:
+        return []
+    lines = [
+        "## Storylines",
+        "",
+        "Threads of more than one event, each with its events in time order; every other story is a"
+        " storyline of its own.",
+        "",
+    ]
+    for line, members in found:
+        span = format_span(story_span({"time_span": line.get("time_span")}))
+        head = _heading(_inline(line.get("title"))) or "Storyline"
+        lines += [f"### {head}" + (f" ({span})" if span else ""), ""]
+        for n in members:
+            story = stories[n - 1]
+            when = format_span(story_span(story))
+            title = _inline(story.get("title")) or f"Story {n}"
+            # A bullet, not "3.": Markdown renumbers an ordered list from its first number.
+            lines.append(f"- {when or 'undated'}: {title} (story {n})")
+        lines.append("")
+    return lines
 
 
 def _story(number: int, story: dict[str, Any]) -> list[str]:

@@ -42,6 +42,7 @@ class StoryItem(BaseModel):
     time_span: TimeSpan | None
     key_entities: list[str]
     conflict_count: int
+    storyline: str | None
 
 
 class StoryList(BaseModel):
@@ -139,11 +140,14 @@ async def list_stories(
     source: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="An outlet's name")] = "",
     since: Annotated[date | None, Query(description="Stories that run on or after this date")] = None,
     until: Annotated[date | None, Query(description="Stories that start on or before this date")] = None,
+    storyline: Annotated[
+        str, Query(max_length=MAX_QUERY_CHARS, description="A storyline's id: its stories in time order")
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     filters = Filters(
-        q, entity, source, since.isoformat() if since else "", until.isoformat() if until else ""
+        q, entity, source, since.isoformat() if since else "", until.isoformat() if until else "", storyline
     )
     found = cat.snapshot().search(filters)
     return {

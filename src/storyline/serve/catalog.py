@@ -14,7 +14,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.model import Article
+from storyline.cluster.storylines import gather
+from storyline.model import Article, Storyline
 from storyline.report.markdown import source_count, source_names, story_span, strings, text
 from storyline.store import open_store
 
@@ -44,6 +45,7 @@ class StoryEntry:
             "time_span": {"start": self.span[0], "end": self.span[1]} if self.span else None,
             "key_entities": self.entities,
             "conflict_count": len(self.data.get("conflicts") or []),
+            "storyline": self.data.get("storyline"),
         }
 
 
@@ -56,8 +58,11 @@ class Filters:
     source: str = ""
     since: str = ""  # ISO dates: the story's span must overlap [since, until]
     until: str = ""
+    storyline: str = ""  # a storyline's id: its stories only, in time order
 
     def match(self, story: StoryEntry) -> bool:
+        if self.storyline and story.data.get("storyline") != self.storyline:
+            return False
         if self.q and not all(word in story.haystack for word in self.q.casefold().split()):
             return False
         if self.entity and not any(self.entity.casefold() in e.casefold() for e in story.entities):
@@ -82,6 +87,7 @@ class Snapshot:
     stories: list[StoryEntry]
     articles: dict[str, Article]
     story_of: dict[str, str]  # article id -> story id
+    storylines: dict[str, Storyline] = field(default_factory=dict)
     by_id: dict[str, StoryEntry] = field(init=False)
     # Rendered pages of this version; they depend on nothing but the data, so they can be kept.
     pages: dict[str, str] = field(default_factory=dict)
@@ -90,7 +96,16 @@ class Snapshot:
         self.by_id = {s.id: s for s in self.stories}
 
     def search(self, filters: Filters) -> list[StoryEntry]:
-        return [s for s in self.stories if filters.match(s)]
+        found = [s for s in self.stories if filters.match(s)]
+        line = self.storylines.get(filters.storyline)
+        if line is not None:
+            # A storyline reads as its events in time order, not largest first.
+            order = {sid: k for k, sid in enumerate(line.story_ids)}
+            found.sort(key=lambda s: order.get(s.id, len(order)))
+        return found
+
+    def storyline_of(self, story: StoryEntry) -> Storyline | None:
+        return self.storylines.get(str(story.data.get("storyline")))
 
     def all_sources(self) -> list[str]:
         return sorted({s for story in self.stories for s in story.sources}, key=str.casefold)
@@ -119,7 +134,7 @@ def load_snapshot(location: str) -> Snapshot:
         stories = store.stories()
     entries = [_entry(s.to_dict(articles)) for s in stories]
     story_of = {a: s.id for s in stories for a in s.article_ids}
-    return Snapshot(entries, articles, story_of)
+    return Snapshot(entries, articles, story_of, {line.id: line for line in gather(stories)})
 
 
 class Catalog:

@@ -95,6 +95,7 @@ async def story_list(
     source: str = "",
     since: str = "",
     until: str = "",
+    storyline: str = "",
     page: str = "",
 ) -> HTMLResponse:
     notices: list[str] = []
@@ -104,6 +105,7 @@ async def story_list(
         _text(source, "Source", notices),
         _iso(since, "From", notices),
         _iso(until, "To", notices),
+        _text(storyline, "Storyline", notices),
     )
     number = _page_number(page, notices)
     snapshot = cat.snapshot()
@@ -132,6 +134,8 @@ def _list_page(snapshot: Snapshot, filters: Filters, page: int, notices: list[st
         total=len(found),
         all_stories=len(snapshot.stories),
         sources=snapshot.all_sources(),
+        storyline=snapshot.storylines.get(filters.storyline),
+        storyline_of=snapshot.storyline_of,
         entities=snapshot.all_entities(),
         page=page,
         pages=pages,

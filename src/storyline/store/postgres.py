@@ -93,6 +93,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN section TEXT;
     """,
+    # 4: the storyline (thread of events) each story belongs to, so a store can be browsed by thread.
+    """
+    ALTER TABLE stories ADD COLUMN storyline TEXT COLLATE "C";
+    CREATE INDEX stories_storyline ON stories(storyline);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -327,6 +327,14 @@ class SqlStore(ABC):
             for story in stories:
                 self._insert_story(story)
 
+    def set_storylines(self, storyline_of: dict[str, str]) -> None:
+        """Set the storyline of each story id given (threads are read again over every story each run)."""
+        with self.transaction():
+            self._executemany(
+                "UPDATE stories SET storyline = ? WHERE id = ?",
+                [(line, sid) for sid, line in storyline_of.items()],
+            )
+
     def _bump_generation(self) -> None:
         self._execute("UPDATE story_state SET generation = generation + 1")
 
@@ -343,10 +351,12 @@ class SqlStore(ABC):
             raise StoriesChanged(f"{self.location}: the stories were saved by another run meanwhile")
 
     def _insert_story(self, story: Story) -> None:
-        data = {k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids")}
+        data = {
+            k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids", "storyline")
+        }
         self._execute(
-            "INSERT INTO stories (id, title, data, updated_at) VALUES (?, ?, ?, ?)",
-            (story.id, story.title, json.dumps(data, ensure_ascii=False), now()),
+            "INSERT INTO stories (id, title, data, updated_at, storyline) VALUES (?, ?, ?, ?, ?)",
+            (story.id, story.title, json.dumps(data, ensure_ascii=False), now(), story.storyline),
         )
         self._executemany(
             "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
@@ -378,14 +388,14 @@ class SqlStore(ABC):
             ).fetchall():
                 members.setdefault(row[0], []).append(row[1])
             rows = self._execute(
-                "SELECT id, title, data FROM stories" + (" WHERE id = ?" if one else ""), args
+                "SELECT id, title, data, storyline FROM stories" + (" WHERE id = ?" if one else ""), args
             ).fetchall()
         stories = []
         for row in rows:
             data = json.loads(row["data"])
-            stories.append(
-                Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
-            )
+            story = Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
+            story.storyline = row["storyline"]
+            stories.append(story)
         return stories
 
     def stale(self) -> bool:
