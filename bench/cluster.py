@@ -155,7 +155,7 @@ def headline_view(articles: list[Article]) -> list[Article]:
         first = split_sentences(a.text)
         head = first[0].text if first else a.text[:150]
         heads.append(Article(id=a.id, text=head, title=head, published=a.published, source=a.source))
-    with Store(CACHE / "headline-vectors.db") as cache:
+    with open_store(CACHE / "headline-vectors.db") as cache:
         enrich(heads, store=cache, sentence_vectors=False)
     annotate(heads)
     return heads

@@ -43,7 +43,7 @@ from storyline.enrich.annotate import annotate
 from storyline.enrich.embed import get_embedder
 from storyline.ingest.records import article_from_record
 from storyline.model import Article
-from storyline.store import Store
+from storyline.store import open_store
 
 WEIGHTS = (0.3, 0.5, 0.7)
 THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.05, 0.45, 0.025))
@@ -60,7 +60,7 @@ def load() -> tuple[list[Article], dict[str, str]]:
     ]
     CACHE.mkdir(exist_ok=True)
     t = time.perf_counter()
-    with Store(CACHE / "uci-vectors.db") as cache:
+    with open_store(CACHE / "uci-vectors.db") as cache:
         enrich(articles, store=cache, sentence_vectors=False)
     known = pickle.loads(MENTIONS.read_bytes()) if MENTIONS.exists() else {}
     for a in articles:
@@ -100,7 +100,7 @@ def main() -> None:
     articles, gold = load()
     ids = [a.id for a in articles]
     t = time.perf_counter()
-    with Store(CACHE / "uci-vectors.db") as cache:
+    with open_store(CACHE / "uci-vectors.db") as cache:
         vectors = headline_vectors(articles, get_embedder("minilm"), cache)
     t = time.perf_counter()
     stories = batch_labels(articles)

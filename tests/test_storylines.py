@@ -24,7 +24,7 @@ from storyline.cluster.storylines import (
     thread_ids,
 )
 from storyline.model import Article, Story
-from storyline.store import Store
+from storyline.store import open_store
 
 # (id, outlet, date, headline); the id's prefix names the thread.
 FEED = [
@@ -146,7 +146,7 @@ def test_storyline_ids_follow_the_earliest_story_of_the_thread() -> None:
 
 def test_headline_vectors_are_cached_in_the_store(tmp_path: Path) -> None:
     articles = [headline_article(*row) for row in FEED[:3]]
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         first = headline_vectors(articles, store=store)
         count = store.db.execute("SELECT count(*) FROM vectors WHERE kind = 'headline'").fetchone()[0]
         assert count == 3
@@ -217,7 +217,7 @@ def test_cluster_puts_an_english_and_a_french_headline_of_one_event_in_one_story
 
 
 def test_the_store_keeps_each_storys_storyline(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         for row in FEED[:2]:
             store.add_article(headline_article(*row))
         store.replace_stories(
@@ -237,7 +237,7 @@ def test_a_stored_feed_gets_storylines_in_stories_json(tmp_path: Path) -> None:
     from storyline.pipeline import ingest_paths, stories_document, update_stories
 
     feed = write_jsonl(tmp_path / "feed.jsonl", [headline_record(*row) for row in FEED])
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         ingest_paths(store, [feed])
         update_stories(store)
         doc = stories_document(store)
@@ -311,7 +311,7 @@ def test_the_web_ui_and_api_browse_a_storyline_in_time_order(tmp_path: Path) -> 
         "s-aftermath": (["bridge-4", "bridge-5", "bridge-6", "bridge-7"], "l-bridge"),
         "s-sinking": (["ferry-1"], "l-ferry"),
     }
-    with Store(tmp_path / "s.db") as store:
+    with open_store(tmp_path / "s.db") as store:
         for ids, _ in events.values():
             for i in ids:
                 store.add_article(headline_article(*rows[i]))

@@ -326,7 +326,8 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
             # A story's id follows its earliest article, so an earlier newcomer renames it.
             store.update_stories(rebuilt, removed=changed & set(labels))
             if new:
-                # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+                # The clusterer counted the newcomers on top of the stored articles: every original in a
+                # story.
                 store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
     if changed or any(s.storyline is None for s in existing):
         update_storylines(store)

@@ -119,11 +119,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN section TEXT;
     """,
-    """,
     # 8: the storyline (thread of events) each story belongs to, so a store can be browsed by thread.
     """
     ALTER TABLE stories ADD COLUMN storyline TEXT;
     CREATE INDEX stories_storyline ON stories(storyline);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
