@@ -120,6 +120,7 @@ class Story:
     shared: list[dict[str, Any]] = field(default_factory=list)
     unique: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     framing: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     key_entities: list[str] = field(default_factory=list)
@@ -132,6 +133,7 @@ class Story:
             "shared": self.shared,
             "unique": self.unique,
             "conflicts": self.conflicts,
+            "updates": self.updates,
             "framing": self.framing,
             "timeline": self.timeline,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from storyline.compare.align import RELATED, Claim, align, anchors, independence
 from storyline.compare.conflicts import find_conflicts
 from storyline.compare.framing import framing
 from storyline.compare.noise import is_noise
+from storyline.compare.slots import slot_findings
 from storyline.compare.timeline import timeline
 from storyline.model import Article
 
@@ -56,7 +58,7 @@ def compare(articles: list[Article]) -> Comparison:
     """Compare the (enriched) articles of one story."""
     articles = [a for a in articles if a.sentences and a.sentence_vectors is not None]
     if not articles:
-        empty = {"shared": [], "unique": [], "conflicts": [], "framing": [], "timeline": []}
+        empty = {"shared": [], "unique": [], "conflicts": [], "updates": [], "framing": [], "timeline": []}
         return Comparison([], [], [], [], empty)
     centre = np.concatenate([a.sentence_vectors for a in articles]).mean(axis=0)
     centrality = [a.sentence_vectors @ centre for a in articles]
@@ -94,10 +96,14 @@ def compare(articles: list[Article]) -> Comparison:
         candidates.sort(key=lambda k: -float(centrality[a][k]))
         for k in sorted(candidates[:MAX_UNIQUE_PER_ARTICLE]):
             unique.append({"claim": article.sentences[k].text, "citations": [_citation(article, k)]})
+    conflicts, updates, _ = slot_findings(articles, group)
+    if os.environ.get("STORYLINE_OLD_CONFLICTS"):
+        conflicts = find_conflicts(articles, group)
     block = {
         "shared": shared,
         "unique": unique,
-        "conflicts": find_conflicts(articles, group),
+        "conflicts": conflicts,
+        "updates": updates,
         "framing": [framing(a) for a in articles],
         "timeline": timeline(articles),
     }
