@@ -326,7 +326,7 @@ def show(
             + (f", by {data['author']}" if data["author"] else "")
         )
         out.print(data["text"], highlight=False)
-        for kind in ("entity", "time", "quantity", "quote"):
+        for kind in ("entity", "time", "quantity", "number", "quote"):
             found = [m for m in data["mentions"] if m["kind"] == kind]
             if found:
                 out.print(f"\n[bold]{kind}s[/] ({len(found)})")

@@ -11,6 +11,7 @@ from storyline.compare.align import RELATED, Claim, align, anchors, independence
 from storyline.compare.conflicts import find_conflicts
 from storyline.compare.framing import framing
 from storyline.compare.noise import is_noise
+from storyline.compare.slots import slot_findings
 from storyline.compare.timeline import timeline
 from storyline.model import Article
 
@@ -61,11 +62,22 @@ def representative(
     return max(prose, key=key) if prose else None
 
 
+def _same_conflict(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """Two reports of one disagreement: the same articles, values overlapping on each side."""
+
+    def values(c: dict[str, Any]) -> dict[str, str]:
+        return {k["article_id"]: k["value"].lower() for k in c["claims"]}
+
+    vx, vy = values(x), values(y)
+    shared = set(vx) & set(vy)
+    return len(shared) >= 2 and all(vx[a] in vy[a] or vy[a] in vx[a] for a in shared)
+
+
 def compare(articles: list[Article]) -> Comparison:
     """Compare the (enriched) articles of one story."""
     articles = [a for a in articles if a.sentences and a.sentence_vectors is not None]
     if not articles:
-        empty = {"shared": [], "unique": [], "conflicts": [], "framing": [], "timeline": []}
+        empty = {"shared": [], "unique": [], "conflicts": [], "updates": [], "framing": [], "timeline": []}
         return Comparison([], [], [], [], empty)
     centre = np.concatenate([a.sentence_vectors for a in articles]).mean(axis=0)
     centrality = [a.sentence_vectors @ centre for a in articles]
@@ -105,10 +117,17 @@ def compare(articles: list[Article]) -> Comparison:
         candidates.sort(key=lambda k: -float(centrality[a][k]))
         for k in sorted(candidates[:MAX_UNIQUE_PER_ARTICLE]):
             unique.append({"claim": article.sentences[k].text, "citations": [_citation(article, k)]})
+    # The learned slot alignment (compare.slots) finds what the story-slot and statement rules
+    # (compare.conflicts) miss; what both find is reported once, as the rules word it.
+    # bench/compare.py, train split: rules alone F1 0.13, slots alone 0.53, both 0.55.
+    slotted, updates, _ = slot_findings(articles, group)
+    conflicts = find_conflicts(articles, group)
+    conflicts += [c for c in slotted if not any(_same_conflict(c, r) for r in conflicts)]
     block = {
         "shared": shared,
         "unique": unique,
-        "conflicts": find_conflicts(articles, group),
+        "conflicts": conflicts,
+        "updates": updates,
         "framing": framed,
         "timeline": timeline(articles),
     }

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 _MARKERS = re.compile(
-    r"https?://|www\.|pic\.twitter|@\w+|\b\d{1,2}:\d\d\b"  # links, handles, video running times
+    # Links, handles, video running times ("2:34"), but not a time of day ("at 19:52 GMT", "8:20 am").
+    r"https?://|www\.|pic\.twitter|@\w+"
+    r"|(?<!\bat )(?<!\bby )(?<!\bafter )(?<!\bbefore )(?<!\buntil )\b\d{1,2}:\d\d\b"
+    r"(?!\s*(?:[ap]\.?m\b|GMT|UTC|CET|local|hrs|h\b|o'clock))"
     r"|\b(?:click|tap) here\b|\bread (?:more|or share)\b|\bshare (?:this|on)\b|\b(?:un)?subscribe\b"
     r"|\bsign up\b|\bnewsletter\b|\bfollow (?:us|our)\b|\bpublished (?:on|at)\b|\bupdated (?:on|at)\b"
     r"|\bexplore further\b|\bmust watch\b|\brelated:|\btopics:|\bcopyright\b|©|\ball rights reserved\b"

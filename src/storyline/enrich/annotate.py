@@ -15,6 +15,7 @@ from storyline.enrich import entities as ner
 from storyline.enrich.mentions import quantities
 from storyline.enrich.quotes import find_quotes
 from storyline.enrich.times import resolve_times
+from storyline.enrich.values import numbers
 from storyline.model import Article, Mention
 
 
@@ -48,6 +49,24 @@ def _quantities(article: Article) -> list[Mention]:
     return found
 
 
+def _numbers(article: Article, claimed: list[Mention]) -> list[Mention]:
+    """Every other number of the article (storyline.enrich.values): kind "number", label the word it counts
+    ("age" for an age, "clock" for a time of day), value the number, key its qualifiers and unit
+    (:meth:`Number.qualifiers`); the span includes the qualifier ("about 45")."""
+    spans = [(m.start, m.end) for m in claimed if m.kind in ("time", "quantity")]
+    found = []
+    for sentence in article.sentences:
+        taken = [
+            (s - sentence.start, e - sentence.start) for s, e in spans if sentence.start <= s < sentence.end
+        ]
+        for n in numbers(sentence.text, taken):
+            start, end = sentence.start + n.start, sentence.start + n.end
+            found.append(
+                Mention("number", start, end, article.text[start:end], n.noun, f"{n.value:g}", n.qualifiers())
+            )
+    return found
+
+
 def _quotes(article: Article) -> list[Mention]:
     return [Mention("quote", q.start, q.end, q.text, q.kind, q.speaker) for q in find_quotes(article.text)]
 
@@ -67,9 +86,8 @@ def annotate(
             [[(s.start, s.end) for s in a.sentences] for a in todo],
         )
         for article, entities in zip(todo, found, strict=True):
-            mentions = (
-                _entities(article, entities) + _times(article) + _quantities(article) + _quotes(article)
-            )
+            mentions = _entities(article, entities) + _times(article) + _quantities(article)
+            mentions += _numbers(article, mentions) + _quotes(article)
             article.mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.kind))
             if advance:
                 advance(1)
