@@ -899,10 +899,7 @@ def compare(
         enrich(articles, advance=progress("Enriching", len(articles)))
         # Entity labels tell a place from a person or an organisation in a name conflict.
         annotate(articles, advance=progress("Finding mentions", len(articles)))
-    # Nothing computes updates (values that changed over time) yet; the contract's field stays empty.
-    block = Comparison.model_validate({"updates": [], **compare_story(articles).block}).model_dump(
-        mode="json"
-    )
+    block = Comparison.model_validate(compare_story(articles).block).model_dump(mode="json")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(block, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     err.print(f"{len(articles)} articles compared → {output}")
