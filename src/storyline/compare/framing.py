@@ -41,6 +41,7 @@ from storyline.model import Article
 OPINION_OWN = 0.5
 OPINION_SHARE = 0.4
 ARGUE_SHARE = 0.2
+MIN_ARGUING = 2
 EXPLAIN_SHARE = 0.4
 TONE_SENTENCES = 3  # sentences shown as driving the tone
 MIN_OWN_WORDS = 4  # an own sentence needs this many words outside quotation marks to carry a view
@@ -169,7 +170,10 @@ def genre(article: Article) -> str:
     view = len(v.own_view())
     own_share = view / len(scored) if scored else 0.0
     share = view / len(texts)
-    argue = sum(bool(_ARGUE.search(_own_words(texts[k]))) for k in own) / len(own)
+    argued = sum(bool(_ARGUE.search(_own_words(texts[k]))) for k in own)
+    # One modal sentence is no argument: reports say what "should" happen next ("Trams should run from
+    # 2029"); an opinion piece argues in several.
+    argue = argued / len(own) if argued >= MIN_ARGUING else 0.0
     # A question the author puts to the reader structures an explanation ("Why do grain stores burn?").
     explain = sum(bool(_EXPLAIN.search(_own_words(texts[k]))) or "?" in texts[k] for k in own) / len(own)
     if own_share >= OPINION_OWN or share >= OPINION_SHARE or argue >= ARGUE_SHARE:
