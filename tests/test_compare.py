@@ -260,7 +260,14 @@ def test_a_syndicated_copy_is_not_an_independent_source(corpus: dict[str, Articl
 
 
 def test_compare_of_nothing_is_empty() -> None:
-    assert compare([]).block == {"shared": [], "unique": [], "conflicts": [], "framing": [], "timeline": []}
+    assert compare([]).block == {
+        "shared": [],
+        "unique": [],
+        "conflicts": [],
+        "updates": [],
+        "framing": [],
+        "timeline": [],
+    }
 
 
 def test_opinion_and_wire_report_get_their_genres(corpus: dict[str, Article]) -> None:

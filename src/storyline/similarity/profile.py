@@ -210,7 +210,8 @@ def build_profiles(
                 words={w.casefold() for w in _WORD.findall(article.text)},
                 grams=_grams(article.text),
                 word_count=article.word_count,
-                tone=tone(article),
+                # No tone model for the language (tone None): a neutral tone, as the model was fitted.
+                tone=tone(article) or 0.0,
                 genre=genre(article),
                 quote_rate=len(_QUOTE_MARKS.findall(article.text)) / n_sentences,
                 question_rate=sum(s.rstrip().endswith("?") for s in texts) / n_sentences,
