@@ -211,4 +211,8 @@ async def post_articles(
 ) -> dict[str, Any]:
     items = body if isinstance(body, list) else [body]
     records = [item.model_dump(exclude_none=True) for item in items]
-    return await run_in_threadpool(engine.ingest, request.app.state.catalog.location, records)
+    catalog = request.app.state.catalog
+    try:
+        return await run_in_threadpool(engine.ingest, catalog.location, records)
+    finally:
+        catalog.changed()

@@ -5,12 +5,16 @@ Reads go through the store's public API only (``Store.stories()``, ``Store.artic
 ``Store.read()`` so that a snapshot is one committed state), so the server does not depend on how or
 where stories are persisted. A change is noticed with ``Store.revision()`` on a connection of our own: it
 moves whenever another connection (an ingest through the API, or ``storyline ingest`` in another
-process) commits.
+process) commits. It is asked at most every ``RECHECK_S`` seconds: on a database server that question is a
+round trip, and asked by every request it would cost more than the page (each request would wait its
+turn on the one probe connection). An ingest through this server's own API is seen at once
+(:meth:`Catalog.changed`); one by another process within ``RECHECK_S``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +22,8 @@ from storyline.cluster.storylines import gather
 from storyline.model import Article, Storyline
 from storyline.report.markdown import source_count, source_names, story_span, strings, text
 from storyline.store import open_store
+
+RECHECK_S = 0.5
 
 
 @dataclass
@@ -147,12 +153,22 @@ class Catalog:
         self._lock = threading.Lock()
         self._version: object = None
         self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")  # time.monotonic() of the last look at the revision
 
     def close(self) -> None:
         self._probe.close()
 
+    def changed(self) -> None:
+        """This server wrote to the database: the next snapshot looks at the revision again."""
+        with self._lock:
+            self._checked = float("-inf")
+
     def snapshot(self) -> Snapshot:
         with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and now - self._checked < RECHECK_S:
+                return self._snapshot
+            self._checked = now
             version = self._probe.revision()
             if self._snapshot is None or version != self._version:
                 self._snapshot = load_snapshot(self.location)
