@@ -11,11 +11,10 @@ import copy
 import re
 from html import escape
 from html.parser import HTMLParser
-
-from markupsafe import escape as html_escape
 from typing import Any
 
 import pytest
+from markupsafe import escape as html_escape
 from pydantic import ValidationError
 
 from storyline.contract import StoriesDocument
