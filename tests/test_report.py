@@ -532,3 +532,42 @@ def test_renderers_do_not_modify_the_document() -> None:
     html_of_document(doc)
 
     assert doc == before
+
+
+# --------------------------------------------------------------------------- the report and the web UI
+
+
+def _without_links(html: str) -> str:
+    # Where a citation leads is the page's own (the report's quote card, the web page's sentence), and
+    # so is the level of a heading (a story is a section of the report, the whole web page).
+    return re.sub(r"<(/?)h\d>", r"<\1h>", re.sub(r' (href|id)="[^"]*"', "", html))
+
+
+def _blocks(html: str, pattern: str) -> list[str]:
+    return [_without_links(found) for found in re.findall(pattern, html, re.S)]
+
+
+def test_the_report_and_the_web_story_page_render_a_story_with_the_same_markup() -> None:
+    from storyline.model import Article
+    from storyline.serve.catalog import Snapshot, entry_of
+    from storyline.serve.pages import story_html
+
+    doc = StoriesDocument.model_validate(make_doc())
+    story = doc.stories[0]
+    quotes = [QUOTE_GAZETTE, QUOTE_START, QUOTE_LENGTH_A, QUOTE_HOSTILE, QUOTE_LENGTH_B]
+    articles = {
+        a.id: Article(id=a.id, text=" ".join(quotes), title=a.title, source=a.source) for a in story.articles
+    }
+    snapshot = Snapshot([entry_of(story)], articles, {a: story.id for a in articles})
+    web = story_html(snapshot, snapshot.by_id[story.id])
+    report = html_of_document(doc)
+
+    for pattern in (
+        r'<p class="summary-text">.*?</p>',
+        r'<div class="conflict .*?</div>',
+        r'<ul class="facts">.*?</ul>',
+        r'<div class="groups">.*?</div></div>',
+        r'<ol class="timeline">.*?</ol>',
+        r'<table class="framing-table">.*?</table>',
+    ):
+        assert _blocks(web, pattern) == _blocks(report, pattern) != [], pattern

@@ -129,7 +129,8 @@ class Snapshot:
         return sorted({e for story in self.stories for e in story.entities}, key=str.casefold)
 
 
-def _entry(story: Story) -> StoryEntry:
+def entry_of(story: Story) -> StoryEntry:
+    """The story with what the list filters look at worked out."""
     entities = [e for e in story.key_entities if e.strip()]
     parts = [story.title, *entities]
     parts += [a.title or "" for a in story.articles]
@@ -148,7 +149,7 @@ def load_snapshot(location: str) -> Snapshot:
         articles = {a.id: a for a in store.articles()}
         stories = store.stories()
     # Read as the contract's stories: what the API returns and what the pages render.
-    entries = [_entry(Story.model_validate(s.to_dict(articles))) for s in stories]
+    entries = [entry_of(Story.model_validate(s.to_dict(articles))) for s in stories]
     story_of = {a: s.id for s in stories for a in s.article_ids}
     return Snapshot(entries, articles, story_of, {line.id: line for line in gather(stories)})
 

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline.render import environment
 
 from .api import MAX_QUERY_CHARS, catalog
-from .catalog import Catalog, Filters, Snapshot
+from .catalog import Catalog, Filters, Snapshot, StoryEntry
 from .views import article_href, article_page, entity_href, story_href, story_page
 
 PAGE_SIZE = 20
@@ -146,8 +146,13 @@ async def story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> HTM
         return _not_found("story")
     key = "story:" + story_id
     if key not in snapshot.pages:
-        snapshot.pages[key] = _env.get_template("story.html").render(page=story_page(snapshot, entry))
+        snapshot.pages[key] = story_html(snapshot, entry)
     return HTMLResponse(snapshot.pages[key])
+
+
+def story_html(snapshot: Snapshot, entry: StoryEntry) -> str:
+    """The page of one story."""
+    return _env.get_template("story.html").render(page=story_page(snapshot, entry))
 
 
 @router.api_route("/articles/{article_id:path}", methods=PAGE_METHODS, response_class=HTMLResponse)
