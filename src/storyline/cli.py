@@ -29,7 +29,7 @@ from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
-from storyline.contract import Comparison, StoriesDocument, TimeSpan
+from storyline.contract import Comparison, Conflict, StoriesDocument, TimeSpan
 from storyline.contract import Story as StoryModel
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
@@ -299,44 +299,45 @@ def show(
         story = store.story(item)
         if story is not None:
             articles = {a.id: a for a in store.articles(story.article_ids)}
-            data: dict[str, Any] = story.to_dict(articles)
-        else:
-            article = store.article(item)
-            if article is None:
-                raise Failure(f"no story or article with id '{item}' in {db}")
-            store.load_mentions([article])
-            data = {
-                **article.summary(),
-                "mentions": [
-                    {"kind": m.kind, "text": m.text, "label": m.label, "value": m.value, "key": m.key}
-                    for m in article.mentions
-                ],
-                "origin": article.origin,
-                "author": article.author,
-                "duplicate_of": article.duplicate_of,
-                "words": article.word_count,
-                "sentences": len(article.sentences),
-                "text": article.text,
-            }
+            shown = StoryModel.model_validate(story.to_dict(articles))
+            if as_json:
+                out.print_json(shown.model_dump_json())
+            else:
+                out.print(Markdown(render_story_markdown(shown)))
+            return
+        article = store.article(item)
+        if article is None:
+            raise Failure(f"no story or article with id '{item}' in {db}")
+        store.load_mentions([article])
     if as_json:
+        data = {
+            **article.summary(),
+            "mentions": [
+                {"kind": m.kind, "text": m.text, "label": m.label, "value": m.value, "key": m.key}
+                for m in article.mentions
+            ],
+            "origin": article.origin,
+            "author": article.author,
+            "duplicate_of": article.duplicate_of,
+            "words": article.word_count,
+            "sentences": len(article.sentences),
+            "text": article.text,
+        }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    if story is None:
-        out.print(
-            f"[bold]{data['title']}[/] — {data['source'] or '?'}, {data['published'] or 'undated'}, "
-            f"{data['language'] or '?'}, {data['words']} words"
-            + (f", by {data['author']}" if data["author"] else "")
-        )
-        out.print(data["text"], highlight=False)
-        for kind in ("entity", "time", "quantity", "number", "quote"):
-            found = [m for m in data["mentions"] if m["kind"] == kind]
-            if found:
-                out.print(f"\n[bold]{kind}s[/] ({len(found)})")
-                for m in found:
-                    detail = " · ".join(str(v) for v in (m["label"], m["value"], m["key"]) if v)
-                    out.print(f"  {m['text'][:100]}  [dim]{detail}[/]", highlight=False)
-        return
-    out.print(Markdown(render_story_markdown(StoryModel.model_validate(data))))
+    out.print(
+        f"[bold]{article.title}[/] — {article.source or '?'}, {article.published or 'undated'}, "
+        f"{article.language or '?'}, {article.word_count} words"
+        + (f", by {article.author}" if article.author else "")
+    )
+    out.print(article.text, highlight=False)
+    for kind in ("entity", "time", "quantity", "number", "quote"):
+        found = [m for m in article.mentions if m.kind == kind]
+        if found:
+            out.print(f"\n[bold]{kind}s[/] ({len(found)})")
+            for m in found:
+                detail = " · ".join(str(v) for v in (m.label, m.value, m.key) if v)
+                out.print(f"  {m.text[:100]}  [dim]{detail}[/]", highlight=False)
 
 
 @app.command()
@@ -463,11 +464,11 @@ def _print_round(results: list[Any], found: Any) -> None:
         out.print(
             f"grown {story.id}: {story.title} (+{gained}, {len(story.article_ids)} articles)", highlight=False
         )
-    for story, conflict in found.new_conflicts:
-        values = " vs ".join(str(c.get("value")) for c in conflict.get("claims", []))
+    for story, found_conflict in found.new_conflicts:
+        conflict = Conflict.model_validate(found_conflict)
+        values = " vs ".join(claim.value for claim in conflict.claims)
         out.print(
-            f"new conflict in {story.id}: {conflict.get('about')} ({conflict.get('type')}): {values}",
-            highlight=False,
+            f"new conflict in {story.id}: {conflict.about} ({conflict.type}): {values}", highlight=False
         )
 
 
