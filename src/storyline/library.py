@@ -123,9 +123,10 @@ def run(
         else:
             paths.append(_path(item))
     with open_store(db) as store:
-        result = pipeline.ingest_paths(store, paths) if paths else IngestResult()
+        # One run in the ledger: ``document(store).ingest`` tells what became of every item.
+        run_id = datetime.now(UTC).isoformat()
+        result = pipeline.ingest_paths(store, paths, run_id=run_id) if paths else IngestResult()
         if records:
-            run_id = datetime.now(UTC).isoformat()
             pipeline.store_records(store, Ingestor(store), records, run_id, result)
         _warn_rejected(result)
         pipeline.update_stories(store, max_words=max_words)
