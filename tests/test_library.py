@@ -141,3 +141,15 @@ def test_run_without_a_database_works_in_a_temporary_one(tmp_path: Path, monkeyp
 
     assert len(found) == 1 and found[0].summary
     assert list(tmp_path.iterdir()) == [], "nothing is left behind"
+
+
+def test_run_takes_files_and_records_together_as_one_run(tmp_path: Path) -> None:
+    dunmere = records(dunmere_fire())
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in dunmere[:2]), encoding="utf-8")
+
+    found = storyline.run([feed, *dunmere[2:]], db=tmp_path / "news.db")
+
+    assert [sorted(a.id for a in s.articles) for s in found] == [sorted(r["id"] for r in dunmere)]
+    with storyline.open_store(tmp_path / "news.db") as store:
+        assert storyline.document(store).ingest.ingested == len(dunmere)

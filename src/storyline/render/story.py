@@ -121,8 +121,9 @@ def article_titles(stories: list[Story]) -> dict[str, str]:
     titles: dict[str, str] = {}
     for story in stories:
         for article in story.articles:
-            if (article.title or "").strip():
-                titles.setdefault(article.id, article.title.strip())
+            title = (article.title or "").strip()
+            if title:
+                titles.setdefault(article.id, title)
     return titles
 
 
@@ -165,8 +166,9 @@ class StoryIndex:
         """An article named by its source, else its title, else its id."""
         article = self.articles.get(article_id)
         for candidate in (article.source, article.title) if article else ():
-            if (candidate or "").strip():
-                return candidate.strip()
+            name = (candidate or "").strip()
+            if name:
+                return name
         return article_id.strip() or "unknown source"
 
     def title(self, article_id: str) -> str:

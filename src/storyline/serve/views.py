@@ -91,7 +91,6 @@ class Bar:
 
 @dataclass
 class StoryPage:
-    entry: StoryEntry
     view: StoryView
     columns: list[ColumnView]
     coverage: list[Bar]
@@ -193,7 +192,6 @@ def story_page(snapshot: Snapshot, entry: StoryEntry) -> StoryPage:
     ]
     view = story_view(story, _Linker(columns, snapshot.articles), article_href)
     return StoryPage(
-        entry=entry,
         view=view,
         columns=columns,
         coverage=_coverage(story.articles),
