@@ -347,8 +347,8 @@ def update_storylines(store: Store, read: dict[str, Article] | None = None) -> N
     store.set_storylines({s.id: line for s, line in zip(stories, lines, strict=True)})
 
 
-def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store."""
+def stories_model(store: Store, ingest: dict[str, Any] | None = None) -> StoriesDocument:
+    """The ``stories.json`` document of everything in the store, as the contract's model."""
     articles = {a.id: a for a in store.articles()}
     if ingest is None:
         result = IngestResult(entries=store.ledger())
@@ -362,13 +362,18 @@ def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict
     }
     # Checked against the contract on the way out: a field gone missing or added fails here, not in a
     # consumer of stories.json.
-    return StoriesDocument.model_validate(doc).model_dump(mode="json")
+    return StoriesDocument.model_validate(doc)
 
 
-def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:
+def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store, as JSON."""
+    return stories_model(store, ingest).model_dump(mode="json")
+
+
+def write_reports(doc: StoriesDocument, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        out / "stories.json": json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+        out / "stories.json": json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
         out / "report.md": render_markdown(doc),
         out / "report.html": render_html(doc),
     }
