@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,7 @@ from storyline.cluster import cluster_articles, story_id
 from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
 from storyline.contract import Comparison
+from storyline.engine import Engine, LocalEngine
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
 from storyline.enrich.subjectivity import SubjectivityError
@@ -143,6 +145,26 @@ def _open_store(db: str | Path) -> Store:
         raise Failure(f"cannot open database {db}: {exc}") from exc
 
 
+class EngineName(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+@contextmanager
+def _engine(name: EngineName, master: str, workers: int) -> Iterator[Engine]:
+    if name is EngineName.local:
+        yield LocalEngine(workers)
+        return
+    from storyline.spark import SparkEngine, SparkUnavailable
+
+    try:
+        spark = SparkEngine(master)
+    except SparkUnavailable as exc:
+        raise Failure(str(exc)) from exc
+    with spark:
+        yield spark
+
+
 def _ingest_table(result: IngestResult) -> Table:
     table = Table(title="Ingest", show_header=True)
     for column in ("ingested", "duplicates", "rejected", "warnings"):
@@ -218,15 +240,36 @@ def run(
     max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
     workers: WorkersOption = 0,
     strict: StrictOption = False,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            help="Where parsing, enrichment and story building run: 'local' (processes on this machine) "
+            "or 'spark' (Apache Spark; needs pip install 'storyline[spark]').",
+        ),
+    ] = EngineName.local,
+    master: Annotated[
+        str,
+        typer.Option(
+            help="With --engine spark: the Spark master, e.g. local[4], spark://host:7077, yarn, k8s://...",
+        ),
+    ] = "local[*]",
 ) -> None:
     """Read the articles in PATHS, group them into stories, compare the sources, summarise each story, and
-    write stories.json, report.html and report.md."""
+    write stories.json, report.html and report.md (with --engine spark also Parquet tables in OUT/tables)."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
-    with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
-        result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
-        pipeline.update_stories(store, progress, max_words)
+    with (
+        _engine(engine, master, workers) as runner,
+        _open_store(db or out_dir / "storyline.db") as store,
+        progress_bars() as progress,
+    ):
+        result = pipeline.ingest_paths(store, paths, progress, reader=reader, engine=runner)
+        pipeline.update_stories(store, progress, max_words, engine=runner)
         doc = pipeline.stories_document(store, result.to_dict())
+        if engine is EngineName.spark:
+            from storyline.export import export as export_tables  # pyarrow: loaded only when asked for
+
+            export_tables(store, "parquet", out_dir / "tables")
     files = pipeline.write_reports(doc, out_dir)
     out.print(_stories_table(doc))
     out.print(_ingest_table(result))
