@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO_ROOT, DemoRun
+from storyline.store import open_store
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'storyline[spark]')")
 
@@ -43,8 +44,10 @@ def test_a_spark_run_writes_parquet_tables_of_its_articles_and_stories(spark_run
     out, doc = spark_run
     stories = pq.read_table(out / "tables" / "stories.parquet")
     assert sorted(stories.column("id").to_pylist()) == sorted(s["id"] for s in doc["stories"])
-    articles = pq.read_table(out / "tables" / "articles.parquet")
-    assert articles.num_rows == doc["ingest"]["ingested"]
+    articles = pq.read_table(out / "tables" / "articles.parquet").column("id").to_pylist()
+    with open_store(out / "storyline.db") as store:
+        assert sorted(articles) == sorted(a.id for a in store.articles()), "originals and stored copies"
+    assert {a["id"] for s in doc["stories"] for a in s["articles"]} <= set(articles)
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
 
 

@@ -23,6 +23,7 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -950,18 +951,21 @@ def compare(
     _check_strict(result, strict)
 
 
+def _error(message: str) -> None:
+    # Escaped: a message quotes paths and commands ("storyline[spark]") that are not Rich markup; not
+    # wrapped, so a path or a command in it can be copied whole.
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()
-    except Failure as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+    except (Failure, StoreError) as exc:
+        _error(str(exc))
         sys.exit(1)
     except database_errors() as exc:
         # A database damaged past its header opens, then fails on the first page read.
-        err.print(f"[red]error:[/] reading the database failed: {exc}", highlight=False)
+        _error(f"reading the database failed: {exc}")
         sys.exit(1)
 
 
