@@ -147,6 +147,33 @@ def _serve_load(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     return out, [run]
 
 
+def _spark(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    local = next(r for r in rows if r["run"].startswith("local"))
+    out = []
+    for r in rows:
+        if not r["run"].startswith("spark"):
+            continue
+        master = r["run"].removeprefix("spark ")
+        out += [
+            [
+                f"BCubed agreement with one machine's stories, {master}",
+                f"{r['agreement with local']}",
+                "",
+                "≥ 0.99",
+            ],
+            [f"same summary, stories with the same articles, {master}", str(r["same summary"]), "", "all"],
+            [
+                f"articles/s end to end, {master}",
+                f"{r['articles/s']:.1f}",
+                f"one machine {local['articles/s']:.1f}",
+                "",
+            ],
+        ]
+    return out, [run]
+
+
 def _similarity(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     rows = rows_of(run, 1)
@@ -192,6 +219,7 @@ HEADLINES: dict[str, Callable[[list[Entry]], tuple[list[Row], list[Entry]]]] = {
     "ingest": _ingest,
     "serve_load": _serve_load,
     "similarity": _similarity,
+    "spark": _spark,
     "summarize": _summarize,
 }
 

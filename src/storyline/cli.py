@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -31,6 +33,7 @@ from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
 from storyline.contract import Comparison, Conflict, StoriesDocument, TimeSpan
 from storyline.contract import Story as StoryModel
+from storyline.engine import Engine, LocalEngine
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
 from storyline.enrich.subjectivity import SubjectivityError
@@ -144,6 +147,26 @@ def _open_store(db: str | Path) -> Store:
         raise Failure(f"cannot open database {db}: {exc}") from exc
 
 
+class EngineName(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+@contextmanager
+def _engine(name: EngineName, master: str, workers: int) -> Iterator[Engine]:
+    if name is EngineName.local:
+        yield LocalEngine(workers)
+        return
+    from storyline.spark import SparkEngine, SparkUnavailable
+
+    try:
+        spark = SparkEngine(master)
+    except SparkUnavailable as exc:
+        raise Failure(str(exc)) from exc
+    with spark:
+        yield spark
+
+
 def _ingest_table(result: IngestResult) -> Table:
     table = Table(title="Ingest", show_header=True)
     for column in ("ingested", "duplicates", "rejected", "warnings"):
@@ -220,15 +243,36 @@ def run(
     max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
     workers: WorkersOption = 0,
     strict: StrictOption = False,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            help="Where parsing, enrichment and story building run: 'local' (processes on this machine) "
+            "or 'spark' (Apache Spark; needs pip install 'storyline[spark]').",
+        ),
+    ] = EngineName.local,
+    master: Annotated[
+        str,
+        typer.Option(
+            help="With --engine spark: the Spark master, e.g. local[4], spark://host:7077, yarn, k8s://...",
+        ),
+    ] = "local[*]",
 ) -> None:
     """Read the articles in PATHS, group them into stories, compare the sources, summarise each story, and
-    write stories.json, report.html and report.md."""
+    write stories.json, report.html and report.md (with --engine spark also Parquet tables in OUT/tables)."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
-    with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
-        result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
-        pipeline.update_stories(store, progress, max_words)
+    with (
+        _engine(engine, master, workers) as runner,
+        _open_store(db or out_dir / "storyline.db") as store,
+        progress_bars() as progress,
+    ):
+        result = pipeline.ingest_paths(store, paths, progress, reader=reader, engine=runner)
+        pipeline.update_stories(store, progress, max_words, engine=runner)
         doc = pipeline.stories_model(store, result.to_dict())
+        if engine is EngineName.spark:
+            from storyline.export import export as export_tables  # pyarrow: loaded only when asked for
+
+            export_tables(store, "parquet", out_dir / "tables")
     files = pipeline.write_reports(doc, out_dir)
     out.print(_stories_table(doc))
     out.print(_ingest_table(result))
@@ -910,18 +954,21 @@ def compare(
     _check_strict(result, strict)
 
 
+def _error(message: str) -> None:
+    # Escaped: a message quotes paths and commands ("storyline[spark]") that are not Rich markup; not
+    # wrapped, so a path or a command in it can be copied whole.
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()
-    except Failure as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+    except (Failure, StoreError) as exc:
+        _error(str(exc))
         sys.exit(1)
     except database_errors() as exc:
         # A database damaged past its header opens, then fails on the first page read.
-        err.print(f"[red]error:[/] reading the database failed: {exc}", highlight=False)
+        _error(f"reading the database failed: {exc}")
         sys.exit(1)
 
 
