@@ -33,16 +33,7 @@ from storyline.summarize import summarize as _summarize
 # as in a JSON Lines file), or articles.
 Item = str | Path | Mapping[str, Any] | Article
 
-__all__ = [
-    "cluster_articles",
-    "compare_articles",
-    "document",
-    "open_store",
-    "read",
-    "run",
-    "stories",
-    "summarize_articles",
-]
+# The public names are listed once, in storyline/__init__.py (``storyline.__all__``).
 
 
 def _record(item: Mapping[str, Any] | Article, n: int) -> Record:
