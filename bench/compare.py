@@ -172,7 +172,7 @@ def run(split: str, verbose: bool = False, which: str = "written") -> tuple[str,
         comparison = compare(story.articles)
         result = score_story(story, comparison.block)
         # The baseline measured in the same run: the conflict rules alone (compare.conflicts).
-        ruled = find_conflicts(comparison.articles, comparison.group)
+        ruled = find_conflicts(comparison.articles, comparison.group, comparison.values)
         baseline.update(score_story(story, {**comparison.block, "conflicts": ruled})["counts"])
         summary = summarize(comparison)
         t, u = summary_failures(story, summary)

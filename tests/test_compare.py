@@ -14,6 +14,7 @@ from fictional import COURIER_UNIQUE, GAZETTE_TEXT, GAZETTE_UNIQUE, article, pic
 from planted import articles_of, planted_stories
 from storyline.compare import compare
 from storyline.compare.align import RELATED, align
+from storyline.compare.claims import sentence_claims
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
 from storyline.model import Article, Sentence
@@ -202,8 +203,11 @@ def test_a_toll_beside_nobody_is_still_the_story_toll(embedder) -> None:
 def test_a_name_close_in_spelling_to_another_is_still_another_name(embedder) -> None:
     found = _conflicts(
         embedder,
-        "Tarrow Mutual named Ivo Brask as its new chief executive on Monday.\n\nThe post was vacant.",
-        "Tarrow Mutual named Ivo Braskin as its new chief executive on Monday.\n\nShares rose.",
+        # Worded so that the entity recogniser finds both names: comparison reads the stored mentions.
+        "The insurer Tarrow Mutual said on Monday that it had named Ivo Brask as its new chief executive."
+        "\n\nThe post was vacant.",
+        "The insurer Tarrow Mutual said on Monday that it had named Ivo Braskin as its new chief executive."
+        "\n\nShares rose.",
     )
     assert [{c["value"] for c in f["claims"]} for f in found] == [{"Ivo Brask", "Ivo Braskin"}]
 
@@ -225,7 +229,9 @@ def test_a_shared_fact_does_not_drift_through_a_chain_of_close_sentences() -> No
     report = _one_sentence_article("b", "Ines Vale opened the bridge in a short ceremony.", 25.84)
     caption = _one_sentence_article("c", "Ines Vale, in a red coat, at the ceremony.", 25.84 + 36)
     assert float(statement.sentence_vectors[0] @ caption.sentence_vectors[0]) < RELATED
-    claims, _ = align([statement, report, caption])
+    articles = [statement, report, caption]
+    annotate(articles)
+    claims, _ = align(articles, sentence_claims(articles))
     assert [c.members for c in claims] == [[(0, 0), (1, 0)]]
 
 

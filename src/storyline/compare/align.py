@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.enrich.mentions import dates, names, quantities
+from storyline.compare.claims import SentenceClaims
 from storyline.model import Article
 
 SAME_FACT = 0.62  # cosine at which two anchored sentences state the same fact
@@ -28,10 +28,15 @@ class Claim:
     members: list[tuple[int, int]] = field(default_factory=list)
 
 
-def anchors(sentence: str, published: str | None) -> set[str]:
-    found = {f"n:{n}" for n in names(sentence)}
-    found |= {f"q:{q.value:g}" for q in quantities(sentence)}
-    found |= {f"d:{d.month}" for d in dates(sentence, published)}
+def anchors(sentence: SentenceClaims) -> set[str]:
+    """What a sentence is anchored to, from its stored values: names, numbers and months."""
+    found = {f"n:{n}" for n in sentence.names}
+    found |= {f"q:{v.number:g}" for v in sentence.of("number") if v.number is not None}
+    found |= {
+        f"d:{v.time.value[-5:-3] if v.time.precision == 'day' else v.time.value[-2:]}"
+        for v in sentence.of("date")
+        if v.time is not None and v.time.precision in ("day", "month")
+    }
     return found
 
 
@@ -59,7 +64,7 @@ def independence_groups(articles: list[Article]) -> list[int]:
     return group
 
 
-def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
+def align(articles: list[Article], claims: list[list[SentenceClaims]]) -> tuple[list[Claim], np.ndarray]:
     """Claims made by two or more independent sources, and for every sentence the best cosine it
     reaches in any *other independent* article (``best[a][s]``, as a ragged object array).
 
@@ -69,7 +74,7 @@ def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
     drift, over a story of eight articles, from a statement to a photo caption that shares a name with
     it, and the summary then cited the caption as support."""
     group = independence_groups(articles)
-    anchor_sets = [[anchors(s.text, a.published) for s in a.sentences] for a in articles]
+    anchor_sets = [[anchors(s) for s in per] for per in claims]
     best = np.empty(len(articles), dtype=object)
     for i, a in enumerate(articles):
         best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)

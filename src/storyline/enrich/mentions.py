@@ -451,6 +451,7 @@ class Quantity:
     kind: str = "count"
     start: int = -1
     end: int = -1
+    who: str | None = None  # an age's holder, as written ("Dalby")
 
 
 @dataclass(frozen=True)
@@ -715,7 +716,7 @@ def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = 
         found += ordinals(sentence)
     if with_ages:
         found += [
-            Quantity(float(a.value), "age", False, a.text, None, "years", None, "age", a.start, a.end)
+            Quantity(float(a.value), "age", False, a.text, None, "years", None, "age", a.start, a.end, a.who)
             for a in ages(sentence)
         ]
     return sorted(found, key=lambda q: q.start)
