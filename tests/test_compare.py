@@ -13,7 +13,7 @@ from conftest import storyline
 from fictional import COURIER_UNIQUE, GAZETTE_TEXT, GAZETTE_UNIQUE, article, pick, quotes_in
 from planted import articles_of, planted_stories
 from storyline.compare import compare
-from storyline.compare.align import RELATED, align
+from storyline.compare.align import RELATED, align, anchored_pairs
 from storyline.compare.claims import sentence_claims
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
@@ -231,7 +231,8 @@ def test_a_shared_fact_does_not_drift_through_a_chain_of_close_sentences() -> No
     assert float(statement.sentence_vectors[0] @ caption.sentence_vectors[0]) < RELATED
     articles = [statement, report, caption]
     annotate(articles)
-    claims, _ = align(articles, sentence_claims(articles))
+    # The merge rule under test, fed the anchor rule's pairs (cosines and shared names, as set up here).
+    claims, _ = align(articles, sentence_claims(articles), anchored_pairs)
     assert [c.members for c in claims] == [[(0, 0), (1, 0)]]
 
 
