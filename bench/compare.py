@@ -147,7 +147,7 @@ def summary_failures(story: GoldStory, sentences: list[dict[str, Any]]) -> tuple
     for conflict in story.conflicts:
         sides = [(c["article"], c["sentence"]) for c in conflict["claims"]]
         holders = [{n for n, c in enumerate(cited) if side in c} for side in sides]
-        flagged = any(s.get("conflict") for s in sentences)
+        flagged = any(s.get("conflicts") for s in sentences)
         if all(holders) and not set.intersection(*holders) and not flagged:
             unflagged += 1
     return twice, unflagged
