@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,29 +11,23 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster import StreamClusterer, cluster_and_count, make_story
+from storyline.cluster import StreamClusterer, cluster_and_count
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.cluster.storylines import gather, thread_ids
-from storyline.compare import compare
 from storyline.contract import StoriesDocument
-from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
-from storyline.enrich.aliases import normalise_name
-from storyline.enrich.annotate import story_entities
-from storyline.enrich.workers import default_workers, enrich_chunks
+from storyline.engine import Engine, LocalEngine
+from storyline.enrich import cache_article_vectors, cached_article_vectors
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
 from storyline.report import render_html, render_markdown
 from storyline.store import Store, StoreConflict, StoreError
-from storyline.summarize import DEFAULT_MAX_WORDS, summarize
+from storyline.summarize import DEFAULT_MAX_WORDS
 
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], Advance]
-KEY_ENTITIES = 8
 COMMIT_EVERY = 500
-AUTO_WORKERS_FROM = 200  # files
-MAX_AUTO_WORKERS = 4
 # Tries at a write that concurrent writers conflicted with (each try starts from a fresh read).
 WRITE_ATTEMPTS = 5
 
@@ -51,26 +43,26 @@ def ingest_paths(
     reader: Reader | None = None,
     run_id: str | None = None,
     workers: int = 1,
+    engine: Engine | None = None,
 ) -> IngestResult:
     """Read every record under ``paths`` into the store, committing every ``COMMIT_EVERY`` records.
 
     Each commit holds its records *and* their ledger entries, so an ingest killed at any point leaves
     a consistent store, and running it again completes it: what was committed is then found again
     as already ingested, the rest goes in. Records are read before their transaction opens, so a
-    transaction only decides and writes (another writer waits for it briefly).
+    transaction only decides and writes (another writer waits for it briefly). Files are parsed by
+    ``engine`` (default: ``workers`` processes here, 0 choosing from the number of files); what is stored
+    is decided here, in order.
     """
     reader = reader or Reader()
     run_id = run_id or datetime.now(UTC).isoformat()
-    files = reader.files(paths)
-    if workers == 0:
-        # Worker processes take a second or two to start: worth it only for many files.
-        workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if files >= AUTO_WORKERS_FROM else 1
-    advance = progress("Ingesting", files)
+    engine = engine or LocalEngine(workers)
+    advance = progress("Ingesting", reader.files(paths))
     last_file = None
     result = IngestResult()
     ingestor = Ingestor(store)
     chunk: list[Record] = []
-    for record in reader.read(paths, workers=workers):
+    for record in engine.read(reader, paths):
         chunk.append(record)
         file_origin = record.origin.split("#", 1)[0].split("!", 1)[0]
         if file_origin != last_file:
@@ -110,59 +102,15 @@ def store_records(
     raise StoreError(f"{store.location}: other writers kept conflicting with this ingest; run it again")
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def _bare(name: str) -> str:
-    """A name as a cast list shows it: "The Bank of Castria's" -> "The Bank of Castria"."""
-    return _POSSESSIVE.sub("", name.strip()) or name
-
-
-def key_entities(articles: list[Article]) -> list[str]:
-    """The story's cast: entities (aliases merged across articles) that most sources name."""
-    # Named by more than one source when the story has several: not one outlet's aside.
-    floor = 2 if len({a.source or a.id for a in articles}) > 1 else 1
-    cast = []
-    for row in story_entities(articles):
-        if row["sources"] >= floor:
-            names = [_bare(n) for n in row["names"]]
-            proper = [n for n in names if n[:1].isupper() and not n.lower().startswith("the ")]
-            # The name that spells the key ("North Korea", not "North Korean"), else the fullest one.
-            cast.append(max(proper or names, key=lambda n: (normalise_name(n) == row["key"], len(n))))
-    return cast[:KEY_ENTITIES]
-
-
-def build_story(
-    members: list[Article], max_words: int = DEFAULT_MAX_WORDS, store: Store | None = None
-) -> Story:
-    # Comparison aligns sentences; their vectors are computed here, for the articles compared, and
-    # cached by the store, rather than for every article at enrichment.
-    if store is None:
-        enrich(members)
-    else:
-        with store.transaction():
-            enrich(members, store=store)
-    story = make_story(members)
-    comparison = compare(members)
-    for key, value in comparison.block.items():
-        setattr(story, key, value)
-    story.summary = summarize(comparison, max_words)
-    # Syndicated copies of one wire story are one independent source.
-    story.source_count = len(
-        {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
-    )
-    story.key_entities = key_entities(members)
-    return story
-
-
 def build_stories(
     articles: list[Article],
     progress: ProgressFactory = _no_progress,
     max_words: int = DEFAULT_MAX_WORDS,
     store: Store | None = None,
+    engine: Engine | None = None,
 ) -> tuple[list[Story], Lexicon]:
     """The stories of ``articles`` (clustered in batch), and the counts of the originals' words and keys
-    that clustering made."""
+    that clustering made. Clustering runs here; each story is built by ``engine`` (default: here)."""
     # Copies join their original's story: they widen coverage but add no independent report.
     originals = [a for a in articles if a.duplicate_of is None]
     groups, lexicon = cluster_and_count(originals)
@@ -172,8 +120,8 @@ def build_stories(
             groups[group_of[article.duplicate_of]].append(article)
     advance = progress("Comparing stories", len(groups))
     stories = []
-    for group in groups:
-        stories.append(build_story(group, max_words, store))
+    for story in (engine or LocalEngine()).build(groups, max_words, store):
+        stories.append(story)
         advance(1)
     stories.sort(key=lambda s: (-len(s.article_ids), s.title))
     return stories, lexicon
@@ -193,19 +141,20 @@ def enrich_stored(
     progress: ProgressFactory = _no_progress,
     workers: int = 0,
     ids: Iterable[str] | None = None,
+    engine: Engine | None = None,
 ) -> list[Article]:
     """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
     vectors and mentions (sentence vectors come later, with comparison: ``build_story``).
 
-    What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
-    interrupted run keeps what it finished.
+    What is new is enriched by ``engine`` (default: ``workers`` processes, 0: one per core) and saved chunk
+    by chunk, so an interrupted run keeps what it finished.
     """
     articles = read_stored(store, ids)
     todo = [a for a in articles if a.vector is None or not a.mentions]
     unsplit = {a.id for a in todo if not a.sentences}
     unannotated = {a.id for a in todo if not a.mentions}
     advance = progress("Enriching", len(todo))
-    for chunk in enrich_chunks(todo, workers or default_workers()):
+    for chunk in (engine or LocalEngine(workers)).enrich(todo):
         with store.transaction():
             cache_article_vectors(chunk, store)
             for article in chunk:
@@ -218,7 +167,10 @@ def enrich_stored(
 
 
 def update_stories(
-    store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    engine: Engine | None = None,
 ) -> None:
     """Bring the store's stories up to date (``store.stories()`` reads them).
 
@@ -226,18 +178,19 @@ def update_stories(
     clustered with, so a run killed at any point leaves the previous stories, and the next run (which
     finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
     run save stories between this run's reading and saving, this run starts again from what that one
-    saved (``claim_stories``).
+    saved (``claim_stories``). Enrichment and story building run on ``engine`` (default: this machine).
     """
+    engine = engine or LocalEngine()
     for _attempt in range(WRITE_ATTEMPTS):
         try:
-            _update_stories(store, progress, max_words)
+            _update_stories(store, progress, max_words, engine)
             return
         except StoreConflict:
             continue
     raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
 
 
-def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> None:
+def _update_stories(store: Store, progress: ProgressFactory, max_words: int, engine: Engine) -> None:
     """One try of :func:`update_stories`.
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
@@ -253,8 +206,8 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     generation = store.stories_generation()
     existing = store.stories()
     if not existing:
-        articles = enrich_stored(store, progress)
-        stories, lexicon = build_stories(articles, progress, max_words, store)
+        articles = enrich_stored(store, progress, engine=engine)
+        stories, lexicon = build_stories(articles, progress, max_words, store, engine)
         with store.transaction():
             store.claim_stories(generation)
             store.replace_stories(stories)
@@ -275,7 +228,7 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     window = [i for (i, _), taken in zip(known, near, strict=True) if taken]
     # What is not yet in a story (copies too) is enriched here; the window was, on joining its story.
     pending = [i for i, _, _ in catalogue if i not in story_of]
-    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending])}
+    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], engine=engine)}
     new = [read[i] for i, _ in fresh]
     members: dict[str, list[str]] = {s.id: [] for s in existing}
     for i, _, _ in catalogue:
@@ -317,8 +270,9 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     read |= {a.id: a for a in read_stored(store, unread)}
     advance = progress("Comparing stories", len(changed))
     rebuilt = []
-    for sid in sorted(changed):
-        rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store))
+    groups = [[read[i] for i in members[sid]] for sid in sorted(changed)]
+    for story in engine.build(groups, max_words, store):
+        rebuilt.append(story)
         advance(1)
     if changed:
         with store.transaction():
@@ -347,8 +301,8 @@ def update_storylines(store: Store, read: dict[str, Article] | None = None) -> N
     store.set_storylines({s.id: line for s, line in zip(stories, lines, strict=True)})
 
 
-def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store."""
+def stories_model(store: Store, ingest: dict[str, Any] | None = None) -> StoriesDocument:
+    """The ``stories.json`` document of everything in the store, as the contract's model."""
     articles = {a.id: a for a in store.articles()}
     if ingest is None:
         result = IngestResult(entries=store.ledger())
@@ -362,13 +316,18 @@ def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict
     }
     # Checked against the contract on the way out: a field gone missing or added fails here, not in a
     # consumer of stories.json.
-    return StoriesDocument.model_validate(doc).model_dump(mode="json")
+    return StoriesDocument.model_validate(doc)
 
 
-def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:
+def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store, as JSON."""
+    return stories_model(store, ingest).model_dump(mode="json")
+
+
+def write_reports(doc: StoriesDocument, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        out / "stories.json": json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+        out / "stories.json": json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
         out / "report.md": render_markdown(doc),
         out / "report.html": render_html(doc),
     }
