@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from storyline.compare.noise import is_noise
 from storyline.enrich.aliases import normalise_name
@@ -59,6 +60,19 @@ class Value:
     key: str | None = None  # an entity's alias key: every name of one entity in the article
     reader: str = ""  # the mention kind read: "quantity" (a typed reader's), "number", "time", "entity"
     holder: str | None = None  # an age's holder as written ("Dalby", "driver")
+
+    def describe(self) -> dict[str, Any]:
+        """What is known of the value, for ``storyline show``: kind, text and the fields that are set."""
+        found: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.number is not None:
+            found["number"] = self.number
+        if self.time is not None:
+            found |= {"time": self.time.value, "precision": self.time.precision}
+        extra = {"counts": self.noun, "bound": self.bound, "unit": self.unit, "holder": self.holder}
+        found |= {k: v for k, v in extra.items() if v and not (k == "counts" and self.kind == "age")}
+        if self.approximate:
+            found["approximate"] = True
+        return found
 
     @cached_property
     def name(self) -> str:
