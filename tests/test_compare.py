@@ -57,6 +57,15 @@ def test_number_and_age_disagreements_are_conflicts(ferry_block: dict[str, Any])
     assert ages["gazette"].endswith("61") and ages["courier"].endswith("66")
 
 
+def test_sentences_whose_values_conflict_are_no_shared_fact(ferry_block: dict[str, Any]) -> None:
+    assert ferry_block["conflicts"]
+    for conflict in ferry_block["conflicts"]:
+        sides = {(c["article_id"], c["quote"]) for c in conflict["claims"]}
+        for fact in ferry_block["shared"]:
+            cited = {(c["article_id"], c["quote"]) for c in fact["citations"]}
+            assert len(sides & cited) < 2, f"{conflict['about']} is cited as shared: {fact['claim']}"
+
+
 def test_approximate_and_exact_close_counts_are_compatible(ferry_block: dict[str, Any]) -> None:
     values = " ".join(c["value"] for conflict in ferry_block["conflicts"] for c in conflict["claims"])
     assert "2,000" not in values and "2,100" not in values

@@ -100,11 +100,25 @@ def compare(articles: list[Article]) -> Comparison:
     )
     framed = [framing(a) for a in articles]
     views = [set(f["own_views"]) for f in framed]
+    # The learned slot alignment (compare.slots) finds what the story-slot and statement rules
+    # (compare.conflicts) miss; what both find is reported once, as the rules word it.
+    # bench/compare.py, train split: rules alone F1 0.13, slots alone 0.53, both 0.55. Of the slot
+    # model's, only those it is most sure of are taken: its dates still clash with fuzzy ones the rules
+    # read as compatible ("early October" / "October 9").
+    slotted, updates, _ = slot_findings(articles, group, values)
+    conflicts = find_conflicts(articles, group, values)
+    conflicts += [
+        c for c in slotted if c["type"] != "date" and not any(_same_conflict(c, r) for r in conflicts)
+    ]
+    sides = [{(c["article_id"], c["quote"]) for c in conflict["claims"]} for conflict in conflicts]
     shared = []
     for claim in claims:
         chosen = representative(claim, centrality, articles, values, views)
         if chosen is None:
             continue
+        stated = {(articles[i].id, articles[i].sentences[k].text) for i, k in claim.members}
+        if any(len(side & stated) >= 2 for side in sides):
+            continue  # the sentences state one thing with values that disagree: a conflict, not shared
         a, k = chosen
         shared.append({"claim": articles[a].sentences[k].text, "citations": claim_citations(articles, claim)})
     in_claims = {m for c in claims for m in c.members}
@@ -125,16 +139,6 @@ def compare(articles: list[Article]) -> Comparison:
         candidates.sort(key=lambda k: -float(centrality[a][k]))
         for k in sorted(candidates[:MAX_UNIQUE_PER_ARTICLE]):
             unique.append({"claim": article.sentences[k].text, "citations": [_citation(article, k)]})
-    # The learned slot alignment (compare.slots) finds what the story-slot and statement rules
-    # (compare.conflicts) miss; what both find is reported once, as the rules word it.
-    # bench/compare.py, train split: rules alone F1 0.13, slots alone 0.53, both 0.55. Of the slot
-    # model's, only those it is most sure of are taken: its dates still clash with fuzzy ones the rules
-    # read as compatible ("early October" / "October 9").
-    slotted, updates, _ = slot_findings(articles, group, values)
-    conflicts = find_conflicts(articles, group, values)
-    conflicts += [
-        c for c in slotted if c["type"] != "date" and not any(_same_conflict(c, r) for r in conflicts)
-    ]
     block = {
         "shared": shared,
         "unique": unique,
