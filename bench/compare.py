@@ -29,7 +29,8 @@ from typing import Any
 from common import markdown_table, record
 from compare_data import GoldStory, stories
 from perturb import OUT as PERTURBED
-from storyline.compare import compare
+from storyline.compare import claim_citations, compare, representative
+from storyline.compare.align import align, anchored_pairs
 from storyline.compare.conflicts import find_conflicts
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate
@@ -146,7 +147,7 @@ def summary_failures(story: GoldStory, sentences: list[dict[str, Any]]) -> tuple
     for conflict in story.conflicts:
         sides = [(c["article"], c["sentence"]) for c in conflict["claims"]]
         holders = [{n for n, c in enumerate(cited) if side in c} for side in sides]
-        flagged = any(s.get("conflict") for s in sentences)
+        flagged = any(s.get("conflicts") for s in sentences)
         if all(holders) and not set.intersection(*holders) and not flagged:
             unflagged += 1
     return twice, unflagged
@@ -172,8 +173,17 @@ def run(split: str, verbose: bool = False, which: str = "written") -> tuple[str,
         comparison = compare(story.articles)
         result = score_story(story, comparison.block)
         # The baseline measured in the same run: the conflict rules alone (compare.conflicts).
-        ruled = find_conflicts(comparison.articles, comparison.group)
+        ruled = find_conflicts(comparison.articles, comparison.group, comparison.values)
         baseline.update(score_story(story, {**comparison.block, "conflicts": ruled})["counts"])
+        # ... and the shared facts of the anchor rule the learned alignment replaced.
+        anchored, _ = align(comparison.articles, comparison.values, anchored_pairs)
+        shared = [
+            {"citations": claim_citations(comparison.articles, c)}
+            for c in anchored
+            if representative(c, comparison.centrality, comparison.articles, comparison.values)
+        ]
+        counted = score_story(story, {**comparison.block, "shared": shared})["counts"]
+        baseline.update({f"anchored_{k}": v for k, v in counted.items() if k.startswith("shared_")})
         summary = summarize(comparison)
         t, u = summary_failures(story, summary)
         twice, unflagged = twice + t, unflagged + u
@@ -209,6 +219,10 @@ def run(split: str, verbose: bool = False, which: str = "written") -> tuple[str,
     }
     bp, br, bf = prf(baseline["tp"], baseline["fp"], baseline["fn"])
     figures["baseline_conflict_f1"] = bf
+    ap, ar, af = prf(
+        baseline["anchored_shared_tp"], baseline["anchored_shared_fp"], baseline["anchored_shared_fn"]
+    )
+    figures["baseline_shared_precision"], figures["baseline_shared_recall"] = ap, ar
     rows = [
         [
             "conflicts, rules alone (baseline)",
@@ -228,6 +242,15 @@ def run(split: str, verbose: bool = False, which: str = "written") -> tuple[str,
             up,
             ur,
             uf,
+        ],
+        [
+            "shared-fact pairs, anchor rule (baseline)",
+            baseline["anchored_shared_tp"] + baseline["anchored_shared_fn"],
+            baseline["anchored_shared_tp"],
+            baseline["anchored_shared_fp"],
+            ap,
+            ar,
+            af,
         ],
         [
             "shared-fact pairs",

@@ -89,6 +89,50 @@ def _conflicts(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     return out, used
 
 
+def _compare(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    """The held-out parts only: the hand-written stories and the perturbation set, newest run of each."""
+    used, out = [], []
+    for which, label in (("written", "hand-written"), ("perturbed", "perturbation set")):
+        runs = [e for e in entries if e["command"].endswith(f"--set {which} --split heldout")]
+        if not runs:
+            continue
+        run = runs[-1]
+        rows, notes = rows_of(run), run["notes"][-1]
+        ours, rules = pick(rows, measure="conflicts"), pick(rows, measure="conflicts, rules alone (baseline)")
+        out.append(
+            [
+                f"conflicts F1, {label} ({ours['gold']} conflicts)",
+                f"{ours['F1']:.3f} (P {ours['precision']:.3f}, R {ours['recall']:.3f})",
+                f"rules alone {rules['F1']:.3f}",
+                "≥ 0.90",
+            ]
+        )
+        shared = pick(rows, measure="shared-fact pairs")
+        anchored = pick(rows, measure="shared-fact pairs, anchor rule (baseline)")
+        out.append(
+            [
+                f"shared-fact pairs P / R, {label} ({shared['gold']} pairs)",
+                f"{shared['precision']:.3f} / {shared['recall']:.3f}",
+                f"anchor rule {anchored['precision']:.3f} / {anchored['recall']:.3f}",
+                "≥ 0.90 / ≥ 0.80",
+            ]
+        )
+        if which == "written":
+            typed = re.search(r"type right for (\d+%)", notes)
+            false = re.search(r"([\d.]+) false conflicts per 10 stories", notes)
+            twice = re.search(r"one fact twice: (\d+), carrying a conflict unflagged: (\d+)", notes)
+            updates = pick(rows, measure="updates")
+            out.append(["conflict type right, of those found", typed.group(1) if typed else "?", "", "≥ 90%"])
+            out.append(["false conflicts per 10 stories", false.group(1) if false else "?", "", "≤ 1"])
+            out.append(["updates F1", f"{updates['F1']:.3f}", "", ""])
+            if twice:
+                out.append(["summary sentence pairs stating one fact twice", twice.group(1), "", "0"])
+                unflagged = "gold conflicts a summary carries on both sides, unflagged"
+                out.append([unflagged, twice.group(2), "", "0"])
+        used.append(run)
+    return out, used
+
+
 def _enrich(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     speed = rows_of(run, 0)
@@ -214,6 +258,7 @@ def _summarize(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
 HEADLINES: dict[str, Callable[[list[Entry]], tuple[list[Row], list[Entry]]]] = {
     "cluster": _cluster,
     "cluster_scale": _cluster_scale,
+    "compare": _compare,
     "conflicts": _conflicts,
     "enrich": _enrich,
     "ingest": _ingest,

@@ -27,7 +27,7 @@ from storyline.enrich import enrich
 from storyline.enrich.aliases import normalise_name
 from storyline.enrich.annotate import annotate
 from storyline.model import Article
-from storyline.store import Store
+from storyline.store import open_store
 
 PAIRED = 0.75
 MIN_WORDS, MAX_WORDS = 8, 60
@@ -121,7 +121,7 @@ def main() -> None:
     ]
     articles = [a for _, a in docs]
     CACHE.mkdir(exist_ok=True)
-    with Store(CACHE / "perturb-vectors.db") as store:
+    with open_store(CACHE / "perturb-vectors.db") as store:
         enrich(articles, store=store)
     annotate(articles)
     names: dict[str, list[str]] = {}

@@ -607,6 +607,12 @@ def test_show_an_article_prints_its_title_and_text(ingested: Ingested, run_cli: 
     assert data["id"] == "dc-0001"
     assert data["text"] == texts["dc-0001"]
     assert data["published"] == "2025-03-15"
+    # The values comparison reads, by sentence: each one an exact span of its sentence.
+    assert data["claims"], "no stored claims shown"
+    for claim in data["claims"]:
+        assert claim["quote"] in data["text"]
+        assert all(v["text"] in claim["quote"] for v in claim["values"])
+    assert "claims by sentence" in result.stdout
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ CONTRACT_FIELDS = {
     "Story": {"id", "title", "storyline", "articles", "summary", "shared", "unique", "conflicts", "updates"}
     | {"framing", "timeline"},
     "ArticleRef": {"id", "title", "source", "url", "published", "language"},
-    "SummarySentence": {"text", "citations"},
+    "SummarySentence": {"text", "citations", "conflicts"},
     "Citation": {"article_id", "quote"},
     "SharedFact": {"claim", "citations"},
     "UniqueFact": {"claim", "citations"},
@@ -78,7 +78,15 @@ def a_document() -> dict[str, Any]:
                     {"id": "a1", "title": None, "source": "Radio Nord", "url": None, "published": None}
                     | {"language": "en"}
                 ],
-                "summary": [{"text": "Twelve people died in the fire.", "citations": [cite]}],
+                "summary": [
+                    {
+                        "text": "Twelve people died in the fire.",
+                        "citations": [cite],
+                        "conflicts": [
+                            {"type": "number", "about": "number of dead", "claims": [claim, claim]}
+                        ],
+                    }
+                ],
                 "shared": [{"claim": "Twelve people died in the fire.", "citations": [cite, cite]}],
                 "unique": [{"claim": "Twelve people died in the fire.", "citations": [cite]}],
                 "conflicts": [{"type": "number", "about": "number of dead", "claims": [claim, claim]}],

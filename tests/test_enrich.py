@@ -1,4 +1,4 @@
-"""Enrichment: sentence spans, what sentences assert (quantities, ages, dates, names) and vectors."""
+"""Enrichment: sentence spans, what sentences assert (quantities, ages, dates) and vectors."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from storyline.enrich import (
     split_sentences,
     static,
 )
-from storyline.enrich.mentions import ages, dates, names, quantities
+from storyline.enrich.mentions import ages, dates, quantities
 from storyline.enrich.workers import CHUNK, TAIL_CHUNK, tasks
 from storyline.model import Article
 from storyline.store import open_store
@@ -239,19 +239,6 @@ def test_month_and_year_without_a_day() -> None:
 def test_date_text_at_the_end_of_a_sentence_leaves_out_the_full_stop() -> None:
     [d] = dates("Work began in early November.", "2019-01-05")
     assert d.text == "early November"
-
-
-# -- names ----------------------------------------------------------------------------------------
-
-
-def test_name_spellings_with_and_without_hyphen_share_a_key() -> None:
-    assert names("Jo Song-gil met the envoy.") == names("Jo Song Gil met the envoy.") == {"jo song gil"}
-
-
-def test_names_drop_leading_function_words_and_keep_of() -> None:
-    assert names("The Bank of England raised rates.") == {"bank of england"}
-    assert "monday" not in names("On Monday Inspector Halvorsen spoke.")
-    assert "inspector halvorsen" in names("On Monday Inspector Halvorsen spoke.")
 
 
 # -- embedder -------------------------------------------------------------------------------------

@@ -119,8 +119,13 @@ def make_doc() -> dict[str, Any]:
                             {"article_id": "a1", "quote": QUOTE_GAZETTE},
                             {"article_id": 'a2"><b>', "quote": QUOTE_HOSTILE},
                         ],
+                        "conflicts": [],
                     },
-                    {"text": SENTENCE_2, "citations": [{"article_id": "a1", "quote": QUOTE_START}]},
+                    {
+                        "text": SENTENCE_2,
+                        "citations": [{"article_id": "a1", "quote": QUOTE_START}],
+                        "conflicts": [],
+                    },
                 ],
                 "shared": [
                     {
@@ -304,7 +309,7 @@ def _one_story_doc(title: str, summary: str, quote: str) -> dict[str, Any]:
     article |= {"published": "2026-11-22", "language": "en"}
     citation = {"article_id": "m1", "quote": quote}
     story = empty_story("m", title, [article])
-    story["summary"] = [{"text": summary, "citations": [citation]}]
+    story["summary"] = [{"text": summary, "citations": [citation], "conflicts": []}]
     return document([story])
 
 

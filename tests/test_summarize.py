@@ -177,7 +177,8 @@ def _with_vectors(id_: str, sentences: list[str], vectors: list[list[float]]) ->
     return Article(id=id_, text=text, sentences=spans, sentence_vectors=vectors_)
 
 
-def test_another_sources_sentence_of_a_shared_fact_is_kept_unless_it_repeats_one_chosen() -> None:
+def _bridge_story(piers: list[float]) -> tuple[Article, Article]:
+    """Two reports of a bridge closure; ``piers``: the vector of the post's sentence on the cracks."""
     herald = _with_vectors(
         "herald",
         [
@@ -190,18 +191,40 @@ def test_another_sources_sentence_of_a_shared_fact_is_kept_unless_it_repeats_one
         "post",
         [
             "The Varnhal bridge shut on Thursday, cutting the town's only crossing for 9,000 cars a day.",
-            "Engineers found cracks in two piers of the Varnhal river bridge on Thursday, the post said.",
+            "Engineers found cracks in three piers of the Varnhal river bridge on Thursday, the post said.",
         ],
-        # A cosine of 0.64 to the herald's opening: the same fact, with details the herald lacks;
-        # and the herald's second sentence again, nearly word for word.
-        [[0.64, 0.77, 0], [0, 0.05, 1]],
+        # A cosine of 0.64 to the herald's opening: far from a repeat by cosine, yet the same fact.
+        [[0.64, 0.77, 0], piers],
     )
-    claims = [Claim([(0, 0), (1, 0)]), Claim([(0, 1), (1, 1)])]
+    return herald, post
+
+
+def test_a_shared_fact_is_stated_once_citing_every_source() -> None:
+    herald, post = _bridge_story([0, 0.05, 1])
+    claims = [Claim([(0, 0), (1, 0)])]
     centrality = [np.ones(2), np.ones(2)]
-    comparison = Comparison([herald, post], claims, centrality, [0, 1], {})
-    texts = [s["text"] for s in summarize(comparison, max_words=200)]
-    assert herald.sentences[0].text in texts and post.sentences[0].text in texts, "both sources' details"
-    assert len(texts) == 3, "a near repeat of a chosen sentence is left out"
+    summary = summarize(Comparison([herald, post], claims, centrality, [0, 1], {}), max_words=200)
+    opening = [s for s in summary if s["text"] in (herald.sentences[0].text, post.sentences[0].text)]
+    assert len(opening) == 1, "the other source's sentence of the fact is not stated again"
+    assert {c["article_id"] for c in opening[0]["citations"]} == {"herald", "post"}
+
+
+def test_two_sides_of_a_conflict_are_one_flagged_sentence() -> None:
+    # The two sentences on the cracks are not near repeats (cosine 0.55): only the conflict joins them.
+    herald, post = _bridge_story([0, 0.9, 0.6])
+    sides = [(herald, "two piers"), (post, "three piers")]
+    conflict = {
+        "type": "number",
+        "about": "number of piers",
+        "claims": [{"article_id": a.id, "quote": a.sentences[1].text, "value": v} for a, v in sides],
+    }
+    centrality = [np.ones(2), np.ones(2)]
+    block = {"conflicts": [conflict]}
+    summary = summarize(Comparison([herald, post], [], centrality, [0, 1], block), max_words=200)
+    stating = [s for s in summary if "piers" in s["text"]]
+    assert len(stating) == 1, "one side only, not both as two plain sentences"
+    assert stating[0]["conflicts"] == [conflict], "with the disagreement flagged on it, both values cited"
+    assert all(s["conflicts"] == [] for s in summary if s is not stating[0])
 
 
 def test_of_two_sentences_adding_nothing_else_the_one_that_stands_for_the_opening_is_chosen() -> None:

@@ -31,6 +31,7 @@ from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
+from storyline.compare.claims import sentence_claims
 from storyline.contract import Comparison, Conflict, StoriesDocument, TimeSpan
 from storyline.contract import Story as StoryModel
 from storyline.engine import Engine, LocalEngine
@@ -353,6 +354,12 @@ def show(
         if article is None:
             raise Failure(f"no story or article with id '{item}' in {db}")
         store.load_mentions([article])
+    # What comparison reads of each sentence (storyline.compare.claims).
+    claims = [
+        {"sentence": c.sentence, "quote": c.text, "values": [v.describe() for v in c.values]}
+        for c in sentence_claims([article])[0]
+        if c.values
+    ]
     if as_json:
         data = {
             **article.summary(),
@@ -366,6 +373,7 @@ def show(
             "words": article.word_count,
             "sentences": len(article.sentences),
             "text": article.text,
+            "claims": claims,
         }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -382,6 +390,13 @@ def show(
             for m in found:
                 detail = " · ".join(str(v) for v in (m.label, m.value, m.key) if v)
                 out.print(f"  {m.text[:100]}  [dim]{detail}[/]", highlight=False)
+    if claims:
+        out.print(f"\n[bold]claims by sentence[/] ({len(claims)})")
+    for claim in claims:
+        out.print(f"  {claim['sentence']}: {claim['quote'][:100]}", highlight=False)
+        for v in claim["values"]:
+            detail = " · ".join(f"{k} {v[k]}" for k in v if k not in ("kind", "text"))
+            out.print(f"      {v['kind']}: {v['text']}  [dim]{detail}[/]", highlight=False)
 
 
 @app.command()

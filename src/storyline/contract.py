@@ -54,6 +54,11 @@ class ArticleRef(Contract):
 class SummarySentence(Contract):
     text: str
     citations: list[Citation] = Field(description="The source sentences this summary sentence rests on.")
+    conflicts: list[Conflict] = Field(
+        description="The disagreements of the sources on what this sentence states, each value with its "
+        "source; the summary states one side and flags the disagreement here, never both as plain "
+        "sentences. Empty where the sources agree."
+    )
 
 
 class SharedFact(Contract):

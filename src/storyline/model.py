@@ -162,7 +162,8 @@ class Story:
             "title": self.title,
             "storyline": self.storyline,
             "articles": [articles[a].summary() for a in self.article_ids if a in articles],
-            "summary": self.summary,
+            # A story stored before summary sentences flagged disagreements flags none.
+            "summary": [{"conflicts": [], **s} for s in self.summary],
             **self.comparison(),
             "key_entities": self.key_entities,
             "time_span": self.time_span,

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from storyline.compare.align import RELATED, Claim, align, anchors, independence_groups
+from storyline.compare.claims import SentenceClaims, sentence_claims
 from storyline.compare.conflicts import find_conflicts
 from storyline.compare.framing import framing
-from storyline.compare.noise import is_noise
 from storyline.compare.slots import slot_findings
 from storyline.compare.timeline import timeline
+from storyline.enrich.annotate import annotate
 from storyline.model import Article
 
 MAX_UNIQUE_PER_ARTICLE = 5
@@ -30,6 +31,8 @@ class Comparison:
     centrality: list[np.ndarray]  # per article, per sentence: cosine to the story centroid
     group: list[int]  # per article: the article it copies (itself when independent)
     block: dict[str, Any]  # the contract's shared / unique / conflicts / framing / timeline
+    # per article, per sentence: its stored values (storyline.compare.claims)
+    values: list[list[SentenceClaims]] = field(default_factory=list)
 
 
 def _citation(article: Article, k: int) -> dict[str, str]:
@@ -48,12 +51,13 @@ def representative(
     claim: Claim,
     centrality: list[np.ndarray],
     articles: list[Article],
+    values: list[list[SentenceClaims]],
     views: list[set[str]] | None = None,
 ) -> tuple[int, int] | None:
     """The most central member that reads as prose, an objective or attributed one before an author's own
     view (``views``: per article, its own-voice subjective sentences); None when every member is page
     furniture (photo credits, headlines, cut-off lines), which states no fact a reader could check."""
-    prose = [(a, k) for a, k in claim.members if not is_noise(articles[a].sentences[k].text)]
+    prose = [(a, k) for a, k in claim.members if not values[a][k].noise]
 
     def key(m: tuple[int, int]) -> tuple[bool, float]:
         a, k = m
@@ -81,7 +85,11 @@ def compare(articles: list[Article]) -> Comparison:
         return Comparison([], [], [], [], empty)
     centre = np.concatenate([a.sentence_vectors for a in articles]).mean(axis=0)
     centrality = [a.sentence_vectors @ centre for a in articles]
-    claims, best = align(articles)
+    # An article loaded without its mentions (a test, an old store) is annotated first: everything
+    # below reads the values enrichment stored, never the text again.
+    annotate([a for a in articles if not a.mentions])
+    values = sentence_claims(articles)
+    claims, best = align(articles, values)
     group = independence_groups(articles)
     # Most widely attested first; among equals, the fact the sources put earliest (news leads with the event).
     claims.sort(
@@ -92,11 +100,25 @@ def compare(articles: list[Article]) -> Comparison:
     )
     framed = [framing(a) for a in articles]
     views = [set(f["own_views"]) for f in framed]
+    # The learned slot alignment (compare.slots) finds what the story-slot and statement rules
+    # (compare.conflicts) miss; what both find is reported once, as the rules word it.
+    # bench/compare.py, train split: rules alone F1 0.13, slots alone 0.53, both 0.55. Of the slot
+    # model's, only those it is most sure of are taken: its dates still clash with fuzzy ones the rules
+    # read as compatible ("early October" / "October 9").
+    slotted, updates, _ = slot_findings(articles, group, values)
+    conflicts = find_conflicts(articles, group, values)
+    conflicts += [
+        c for c in slotted if c["type"] != "date" and not any(_same_conflict(c, r) for r in conflicts)
+    ]
+    sides = [{(c["article_id"], c["quote"]) for c in conflict["claims"]} for conflict in conflicts]
     shared = []
     for claim in claims:
-        chosen = representative(claim, centrality, articles, views)
+        chosen = representative(claim, centrality, articles, values, views)
         if chosen is None:
             continue
+        stated = {(articles[i].id, articles[i].sentences[k].text) for i, k in claim.members}
+        if any(len(side & stated) >= 2 for side in sides):
+            continue  # the sentences state one thing with values that disagree: a conflict, not shared
         a, k = chosen
         shared.append({"claim": articles[a].sentences[k].text, "citations": claim_citations(articles, claim)})
     in_claims = {m for c in claims for m in c.members}
@@ -112,21 +134,11 @@ def compare(articles: list[Article]) -> Comparison:
             and best[a][k] < RELATED
             and len(s.text.split()) >= MIN_FACT_WORDS
             and not s.text.rstrip("\"'”’)").endswith("?")  # a question reports no fact
-            and anchors(s.text, article.published)
+            and anchors(values[a][k])
         ]
         candidates.sort(key=lambda k: -float(centrality[a][k]))
         for k in sorted(candidates[:MAX_UNIQUE_PER_ARTICLE]):
             unique.append({"claim": article.sentences[k].text, "citations": [_citation(article, k)]})
-    # The learned slot alignment (compare.slots) finds what the story-slot and statement rules
-    # (compare.conflicts) miss; what both find is reported once, as the rules word it.
-    # bench/compare.py, train split: rules alone F1 0.13, slots alone 0.53, both 0.55. Of the slot
-    # model's, only those it is most sure of are taken: its dates still clash with fuzzy ones the rules
-    # read as compatible ("early October" / "October 9").
-    slotted, updates, _ = slot_findings(articles, group)
-    conflicts = find_conflicts(articles, group)
-    conflicts += [
-        c for c in slotted if c["type"] != "date" and not any(_same_conflict(c, r) for r in conflicts)
-    ]
     block = {
         "shared": shared,
         "unique": unique,
@@ -135,4 +147,4 @@ def compare(articles: list[Article]) -> Comparison:
         "framing": framed,
         "timeline": timeline(articles),
     }
-    return Comparison(articles, claims, centrality, group, block)
+    return Comparison(articles, claims, centrality, group, block, values)

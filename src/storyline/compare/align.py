@@ -1,17 +1,20 @@
 """Aligning sentences across a story's articles into claims that several sources make.
 
-Two sentences state the same fact when their vectors are close and they share an anchor (a name,
-a number or a date) — or when their vectors are very close. Syndicated copies (the same wire text
+Which two sentences state the same fact is learned (storyline.compare.facts); the rule it replaced
+(vectors close and an anchor shared — a name, a number or a date — or vectors very close) stays as the
+baseline bench/compare.py measures in the same run. Syndicated copies (the same wire text
 under several mastheads) are one *independent* source: they neither make a fact "shared" nor count twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.enrich.mentions import dates, names, quantities
+from storyline.compare.claims import SentenceClaims
+from storyline.compare.facts import same_fact_pairs
 from storyline.model import Article
 
 SAME_FACT = 0.62  # cosine at which two anchored sentences state the same fact
@@ -28,10 +31,15 @@ class Claim:
     members: list[tuple[int, int]] = field(default_factory=list)
 
 
-def anchors(sentence: str, published: str | None) -> set[str]:
-    found = {f"n:{n}" for n in names(sentence)}
-    found |= {f"q:{q.value:g}" for q in quantities(sentence)}
-    found |= {f"d:{d.month}" for d in dates(sentence, published)}
+def anchors(sentence: SentenceClaims) -> set[str]:
+    """What a sentence is anchored to, from its stored values: names, numbers and months."""
+    found = {f"n:{n}" for n in sentence.names}
+    found |= {f"q:{v.number:g}" for v in sentence.of("number") if v.number is not None}
+    found |= {
+        f"d:{v.time.value[-5:-3] if v.time.precision == 'day' else v.time.value[-2:]}"
+        for v in sentence.of("date")
+        if v.time is not None and v.time.precision in ("day", "month")
+    }
     return found
 
 
@@ -59,31 +67,20 @@ def independence_groups(articles: list[Article]) -> list[int]:
     return group
 
 
-def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
-    """Claims made by two or more independent sources, and for every sentence the best cosine it
-    reaches in any *other independent* article (``best[a][s]``, as a ragged object array).
+Pairs = list[tuple[float, tuple[int, int], tuple[int, int]]]  # (strength, (article, sentence) twice)
 
-    Pairs of sentences that state the same fact are joined into claims strongest pair first. Two claims
-    merge only when no source states either of them twice and every sentence of one is at least
-    :data:`RELATED` to every sentence of the other: joining every matched pair transitively let a claim
-    drift, over a story of eight articles, from a statement to a photo caption that shares a name with
-    it, and the summary then cited the caption as support."""
-    group = independence_groups(articles)
-    anchor_sets = [[anchors(s.text, a.published) for s in a.sentences] for a in articles]
-    best = np.empty(len(articles), dtype=object)
-    for i, a in enumerate(articles):
-        best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)
-    pairs: list[tuple[float, tuple[int, int], tuple[int, int]]] = []
+
+def anchored_pairs(articles: list[Article], group: list[int], claims: list[list[SentenceClaims]]) -> Pairs:
+    """The rule the learned model replaced (bench/compare.py reports it as the baseline): mutual best
+    matches whose vectors are close and that share an anchor, or are very close."""
+    anchor_sets = [[anchors(s) for s in per] for per in claims]
+    pairs: Pairs = []
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
-            if group[i] == group[j]:
-                continue
             va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
-            if va is None or vb is None or not len(va) or not len(vb):
+            if group[i] == group[j] or va is None or vb is None or not len(va) or not len(vb):
                 continue
             sim = va @ vb.T
-            best[i] = np.maximum(best[i], sim.max(axis=1))
-            best[j] = np.maximum(best[j], sim.max(axis=0))
             # Mutual best matches only: a sentence states a fact once per article.
             for s in range(sim.shape[0]):
                 t = int(sim[s].argmax())
@@ -93,23 +90,66 @@ def align(articles: list[Article]) -> tuple[list[Claim], np.ndarray]:
                 anchored = bool(anchor_sets[i][s] & anchor_sets[j][t])
                 if score >= SAME_FACT_UNANCHORED or (anchored and score >= SAME_FACT):
                     pairs.append((score, (i, s), (j, t)))
+    return pairs
+
+
+def learned_pairs(articles: list[Article], group: list[int], claims: list[list[SentenceClaims]]) -> Pairs:
+    """The pairs the shared-fact model (storyline.compare.facts) says state one fact."""
+    return [(p.probability, p.a, p.b) for p in same_fact_pairs(articles, group, claims)]
+
+
+def align(
+    articles: list[Article],
+    claims: list[list[SentenceClaims]],
+    pairing: Callable[[list[Article], list[int], list[list[SentenceClaims]]], Pairs] = learned_pairs,
+) -> tuple[list[Claim], np.ndarray]:
+    """Claims made by two or more independent sources, and for every sentence the best cosine it
+    reaches in any *other independent* article (``best[a][s]``, as a ragged object array).
+
+    Pairs of sentences that state the same fact (``pairing``: the learned model, or the anchor rule it
+    replaced) are joined into claims strongest pair first. Two claims merge only when no source states
+    either of them twice and every sentence of one is paired with, or at least :data:`RELATED` to, every
+    sentence of the other: joining every matched pair transitively let a claim drift, over a story of
+    eight articles, from a statement to a photo caption that shares a name with it, and the summary then
+    cited the caption as support."""
+    group = independence_groups(articles)
+    best = np.empty(len(articles), dtype=object)
+    for i, a in enumerate(articles):
+        best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
+            if group[i] == group[j] or va is None or vb is None or not len(va) or not len(vb):
+                continue
+            sim = va @ vb.T
+            best[i] = np.maximum(best[i], sim.max(axis=1))
+            best[j] = np.maximum(best[j], sim.max(axis=0))
+    pairs = pairing(articles, group, claims)
+    paired = {frozenset((x, y)) for _, x, y in pairs}
     claim_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for _, x, y in sorted(pairs, key=lambda p: -p[0]):
         cx, cy = claim_of.get(x, [x]), claim_of.get(y, [y])
-        if cx is cy or not _may_merge(articles, group, cx, cy):
+        if cx is cy or not _may_merge(articles, group, paired, cx, cy):
             continue
         merged = cx + cy
         for member in merged:
             claim_of[member] = merged
-    claims = {id(c): c for c in claim_of.values()}.values()
-    return [Claim(sorted(m)) for m in claims if len({group[a] for a, _ in m}) >= 2], best
+    found = {id(c): c for c in claim_of.values()}.values()
+    return [Claim(sorted(m)) for m in found if len({group[a] for a, _ in m}) >= 2], best
 
 
 def _may_merge(
-    articles: list[Article], group: list[int], a: list[tuple[int, int]], b: list[tuple[int, int]]
+    articles: list[Article],
+    group: list[int],
+    paired: set[frozenset[tuple[int, int]]],
+    a: list[tuple[int, int]],
+    b: list[tuple[int, int]],
 ) -> bool:
     if {group[i] for i, _ in a} & {group[j] for j, _ in b}:
         return False
-    va = np.stack([articles[i].sentence_vectors[s] for i, s in a])
-    vb = np.stack([articles[j].sentence_vectors[t] for j, t in b])
-    return float((va @ vb.T).min()) >= RELATED
+    for i, s in a:
+        for j, t in b:
+            close = float(articles[i].sentence_vectors[s] @ articles[j].sentence_vectors[t]) >= RELATED
+            if not close and frozenset(((i, s), (j, t))) not in paired:
+                return False
+    return True

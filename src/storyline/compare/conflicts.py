@@ -1,5 +1,9 @@
 """Conflicts: the same slot filled with incompatible values by different independent sources.
 
+Every value compared here is one enrichment stored (storyline.compare.claims): the typed quantities
+and the other numbers with their qualifiers, ages with their holder, resolved times, and the entity
+recogniser's people, organisations and places. Nothing is extracted from the text a second time.
+
 Two kinds of slot:
 - *story slots*, one value per story whatever sentence states it: a person's age, the event's toll
   (dead, injured, missing), who holds a titled role ("Finance Minister Petra Havel"), the day of a
@@ -8,8 +12,8 @@ Two kinds of slot:
 - *statement slots*: a number, date or name inside one statement that two sources both make
   (close sentence vectors). Dates are the enrichment's resolved times (storyline.enrich.times), so
   "on Sunday" and "January 11" compare as days; a name slot is a name each sentence has that the other
-  article never uses, after the same words; its type comes from the name (organisation heads), the
-  words before it (place and person cues) and the entity labels of the article's mentions. A place is
+  article never uses, after the same words; its type is the entity label unless the name itself
+  (organisation heads) or the words before it (place and person cues) say otherwise. A place is
   one slot when the same words lead to it ("a police station in Sellendorf", "a police station in the
   town of Varnholt") even where the sentences differ in other names too.
 
@@ -20,7 +24,8 @@ noise) state nothing. Two spellings of a name ("Gaddafi" / "Gadhafi") and an abb
 Values are compatible when one is approximate and close to the other ("about 2,000" vs "2,100"),
 when one is a rounding of the other ("61.4 percent" vs "61 percent"), when a date is less precise
 than the other ("November" vs "early November"), or when counts name the same thing in other words
-("people" vs "residents").
+("people" vs "residents"); numbers are compared as the slot model compares them
+(storyline.compare.slots.compatible_numbers).
 """
 
 from __future__ import annotations
@@ -33,10 +38,10 @@ from typing import Any
 
 import numpy as np
 
-from storyline.compare.noise import is_noise
-from storyline.enrich.aliases import normalise_name
-from storyline.enrich.mentions import MONTHS, Quantity, ages, names, quantities
-from storyline.enrich.times import TimeMention, compatible, resolve_times
+from storyline.compare.claims import SentenceClaims, Value, title_of
+from storyline.compare.slots import abbreviates, compatible_numbers
+from storyline.enrich.mentions import MONTHS
+from storyline.enrich.times import TimeMention, compatible
 from storyline.model import Article
 
 SAME_STATEMENT = 0.70  # sentences this close make one statement twice
@@ -87,7 +92,6 @@ _ORG_HEAD = re.compile(
     r"coaches|textiles|chemicals|industries|energy|media|press|services|authority|club|stevedoring)$",
     re.I,
 )
-_LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 # A place named after these words, with the words before them, is where something is ("a police station
 # in" X): the place slot of the statement.
 _PLACE_SLOT = re.compile(
@@ -107,23 +111,6 @@ _OTHER_EVENT = re.compile(
     r"\b(?:last|previous|next|upcoming|earlier|prior|former|first|second|another|other)\s+(?:[\w-]+\s+)?$",
     re.I,
 )
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\w%])")
-_APPROX_BEFORE = re.compile(r"\b(?:about|around|some|roughly|nearly|almost|approximately|close to)\s+$", re.I)
-
-_ROLES = (
-    "minister|mayor|director|chief executive|president|governor|secretary|chairman|chairwoman|ambassador|"
-    "spokesman|spokeswoman|spokesperson|judge|commissioner|chancellor|leader|chief|prosecutor|captain"
-)
-# A title written before a name: "Finance Minister Petra Havel", "health minister Tomas Brandt".
-_ROLE_HOLDER = re.compile(
-    rf"\b(?:(?P<modifier>(?:[A-Z][\w-]*\s+){{0,3}}[A-Z][\w-]*['’]s|[A-Z][a-z]+|[a-z]+)\s+)?(?P<role>(?i:{_ROLES}))\s+"
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+){0,2})"
-)
-# Words before a title that say nothing of which one it is ("the resignation of President X").
-_NOT_MODIFIERS = frozenset({"of", "the", "a", "an", "to", "for", "by", "with", "as", "and", "at", "in", "on"})
-_NOT_CURRENT = re.compile(
-    r"\b(?:former|ex|then|late|previous|outgoing|incoming|new|acting)[\s-]+\S*\s*$", re.I
-)
 _WORD = re.compile(r"[\w'’-]+")
 _TWO_EVENTS = re.compile(
     r"\b(?:a|an|one|two|three|\d+)\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before|earlier|later)\b",
@@ -131,28 +118,6 @@ _TWO_EVENTS = re.compile(
 )
 
 Hit = tuple[str, str, str, str]  # type, about, value in the first sentence, value in the second
-
-
-def _decimals(value: float) -> int:
-    text = f"{value:g}"
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def _within_bound(bounded: Quantity, other: Quantity) -> bool:
-    if other.bound == bounded.bound:
-        return True  # "at least 12" and "more than 10" can both hold
-    return other.value >= bounded.value if bounded.bound == "lower" else other.value <= bounded.value
-
-
-def compatible_numbers(a: Quantity, b: Quantity) -> bool:
-    if a.value == b.value:
-        return True
-    if a.bound or b.bound:
-        return _within_bound(a, b) if a.bound else _within_bound(b, a)
-    if a.approximate or b.approximate:
-        return abs(a.value - b.value) <= APPROX_TOLERANCE * max(a.value, b.value)
-    coarse = min(_decimals(a.value), _decimals(b.value))
-    return _decimals(a.value) != _decimals(b.value) and round(a.value, coarse) == round(b.value, coarse)
 
 
 # -- story slots ------------------------------------------------------------------------------------
@@ -176,19 +141,20 @@ class Holder:
         return bool(self.first and other.first and self.first != other.first)
 
 
-def _role_holders(article: Article, sentence: str) -> Iterator[tuple[str, Holder, str]]:
-    words = frozenset(w.lower() for w in _WORD.findall(article.text))
-    for m in _ROLE_HOLDER.finditer(sentence):
-        if _NOT_CURRENT.search(sentence[: m.start()]):
-            continue  # "former minister X" is not the minister now
-        # "Sudan's president" and "South Sudan's president" are two roles; "of President" is one.
-        modifier = (m.group("modifier") or "").lower()
-        modifier = "" if modifier in _NOT_MODIFIERS else modifier
-        role = f"{modifier} {m.group('role').lower()}".strip()
-        parts = [p for p in m.group("name").split() if not p.endswith(".")]  # middle initials
+def _role_holders(claims: SentenceClaims, words: frozenset[str]) -> Iterator[tuple[str, Holder, str]]:
+    """(role, holder, as written) for each stored person the sentence gives a title ("Finance Minister
+    Petra Havel"); ``words`` are every word of the article."""
+    for v in claims.of("person"):
+        titled = title_of(claims, v)
+        if titled is None:
+            continue
+        role, name, start = titled
+        parts = [p for p in name.split() if not p.endswith(".")]  # middle initials
+        if not parts:
+            continue
         first = parts[0].lower() if len(parts) > 1 else None
         surname = re.sub(r"['’]s$", "", parts[-1].lower())
-        yield role, Holder(first, surname, words), m.group(0)
+        yield role, Holder(first, surname, words), claims.text[start : v.end]
 
 
 def _event_dates(sentence: str, times: list[TimeMention]) -> Iterator[tuple[str, TimeMention]]:
@@ -207,21 +173,27 @@ def _event_dates(sentence: str, times: list[TimeMention]) -> Iterator[tuple[str,
             yield found.group("event").lower().rstrip("s"), _comparable(t)
 
 
-def _story_slot_values(article: Article) -> Iterator[tuple[tuple[str, str], Any, str, str]]:
-    """(slot, comparable value, value as written, quote) for each story-slot statement of the article."""
-    for sentence, times in zip(article.sentences, _sentence_times(article), strict=True):
-        if is_noise(sentence.text):
+def _times(claims: SentenceClaims) -> list[TimeMention]:
+    return [v.time for v in claims.of("date") if v.time is not None]
+
+
+def _story_slot_values(
+    claims: list[SentenceClaims], words: frozenset[str], published: str | None
+) -> Iterator[tuple[tuple[str, str], Any, str, str]]:
+    """(slot, comparable value, value as written, quote) for each story-slot statement of an article."""
+    for sentence in claims:
+        if sentence.noise:
             continue  # a photo credit, a "Published on" stamp or a headline states no fact of the story
-        for event, day in _event_dates(sentence.text, _shift(times, sentence.start)):
+        for event, day in _event_dates(sentence.text, _times(sentence)):
             yield ("date", f"date of the {event}"), day, day.text, sentence.text
-        for role, holder, text in _role_holders(article, sentence.text):
+        for role, holder, text in _role_holders(sentence, words):
             yield ("person", f"name of the {role}"), holder, text, sentence.text
-        for age in ages(sentence.text):
-            if age.who:
-                yield ("age", f"age of {age.who}"), age.value, age.text, sentence.text
-        if _other_toll(sentence.text, article.published):
+        for age in sentence.of("age", reader="quantity"):
+            if age.holder:
+                yield ("age", f"age of {age.holder}"), age, age.text, sentence.text
+        if _other_toll(sentence.text, published):
             continue
-        for q in quantities(sentence.text):
+        for q in sentence.of("number", reader="quantity"):
             if q.noun in TOLL:
                 yield ("number", f"number of {q.noun}"), q, q.text, sentence.text
 
@@ -243,29 +215,31 @@ def _same_value(a: Any, b: Any) -> bool:
         return a.same_as(b)
     if isinstance(a, TimeMention):
         return compatible(a, b)
-    return compatible_numbers(a, b) if isinstance(a, Quantity) else a == b
+    return compatible_numbers(a, b)
 
 
-def _story_slot_conflicts(articles: list[Article], group: list[int]) -> list[dict[str, Any]]:
+def _story_slot_conflicts(
+    articles: list[Article], group: list[int], claims: list[list[SentenceClaims]], words: list[frozenset[str]]
+) -> list[dict[str, Any]]:
     by_slot: dict[tuple[str, str], list[tuple[Article, Any, str, str]]] = {}
     for i, article in enumerate(articles):
         if group[i] != i:
             continue
         stated: dict[tuple[str, str], list[tuple[Any, str, str]]] = {}
-        for slot, value, text, quote in _story_slot_values(article):
+        for slot, value, text, quote in _story_slot_values(claims[i], words[i], article.published):
             stated.setdefault(slot, []).append((value, text, quote))
         for slot, values in stated.items():
             # An article giving two different values (an update, a comparison) is not one claim.
             if all(_same_value(values[0][0], v) for v, _, _ in values[1:]):
                 by_slot.setdefault(slot, []).append((article, *values[0]))
     conflicts = []
-    for (kind, about), claims in by_slot.items():
-        if any(not _same_value(claims[0][1], other) for _, other, _, _ in claims[1:]):
+    for (kind, about), found in by_slot.items():
+        if any(not _same_value(found[0][1], other) for _, other, _, _ in found[1:]):
             conflicts.append(
                 {
                     "type": kind,
                     "about": about,
-                    "claims": [{"article_id": a.id, "quote": q, "value": t} for a, _, t, q in claims],
+                    "claims": [{"article_id": a.id, "quote": q, "value": t} for a, _, t, q in found],
                 }
             )
     return conflicts
@@ -274,9 +248,9 @@ def _story_slot_conflicts(articles: list[Article], group: list[int]) -> list[dic
 # -- statement slots --------------------------------------------------------------------------------
 
 
-def _quantity_conflicts(sa: str, sb: str) -> list[Hit]:
+def _quantity_conflicts(sa: SentenceClaims, sb: SentenceClaims) -> list[Hit]:
     out = []
-    qa, qb = quantities(sa), quantities(sb)
+    qa, qb = sa.of("number", reader="quantity"), sb.of("number", reader="quantity")
     for x in qa:
         if x.noun in TOLL:
             continue  # a story slot
@@ -300,79 +274,50 @@ def _comparable(t: TimeMention) -> TimeMention:
     return t
 
 
-def _date_conflicts(sa: str, sb: str, ta: list[TimeMention], tb: list[TimeMention]) -> list[Hit]:
+def _date_conflicts(sa: SentenceClaims, sb: SentenceClaims) -> list[Hit]:
     # Times both sentences agree on ("on Monday" in both) are set aside; what is left must be one time
     # on each side to say unambiguously that the same event is dated differently.
-    if _TWO_EVENTS.search(sa) or _TWO_EVENTS.search(sb):
+    if _TWO_EVENTS.search(sa.text) or _TWO_EVENTS.search(sb.text):
         return []  # "on Wednesday, a day after the river burst its banks" dates two events
+    ta, tb = _times(sa), _times(sb)
     ca, cb = [_comparable(t) for t in ta], [_comparable(t) for t in tb]
     left_a = [x for x, cx in zip(ta, ca, strict=True) if not any(compatible(cx, cy) for cy in cb)]
     left_b = [y for y, cy in zip(tb, cb, strict=True) if not any(compatible(cy, cx) for cx in ca)]
     if len(left_a) != 1 or len(left_b) != 1 or len(ta) != len(tb):
         return []
     # A day against a bare year ("on Tuesday" / "since 1962") is two different references, not one date.
-    if {left_a[0].precision, left_b[0].precision} - {"day", "week"} and left_a[0].precision != left_b[
-        0
-    ].precision:
+    precisions = {left_a[0].precision, left_b[0].precision}
+    if precisions - {"day", "week"} and len(precisions) > 1:
         return []
     return [("date", "date", left_a[0].text, left_b[0].text)]
 
 
-def _bare_numbers(sentence: str, taken: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """Numbers no quantity or time reader claimed ("won 31 of the 79 seats")."""
-    return [m for m in _NUMBER.finditer(sentence) if not any(s <= m.start() < e for s, e in taken)]
-
-
-def _bare_number_conflicts(sa: str, sb: str, ta: list[TimeMention], tb: list[TimeMention]) -> list[Hit]:
-    ba = _bare_numbers(
-        sa, [(q.start, q.end) for q in quantities(sa, with_ages=True)] + [(t.start, t.end) for t in ta]
-    )
-    bb = _bare_numbers(
-        sb, [(q.start, q.end) for q in quantities(sb, with_ages=True)] + [(t.start, t.end) for t in tb]
-    )
+def _bare_number_conflicts(sa: SentenceClaims, sb: SentenceClaims) -> list[Hit]:
+    """Numbers no typed reader claimed ("won 31 of the 79 seats"), one on each side, in the same slot."""
+    ba, bb = sa.of("number", reader="number"), sb.of("number", reader="number")
     if len(ba) != 1 or len(bb) != 1:
         return []
     x, y = ba[0], bb[0]
-    after_a, after_b = sa[x.end() :].split()[:2], sb[y.end() :].split()[:2]
+    after_a, after_b = sa.text[x.end :].split()[:2], sb.text[y.end :].split()[:2]
     # The same slot: the words after the number are the same ("31 of the" / "34 of the").
-    if not after_a or after_a != after_b:
+    if not after_a or after_a != after_b or compatible_numbers(x, y):
         return []
-    va, vb = (float(m.group().replace(",", "")) for m in (x, y))
-    approximate = bool(_APPROX_BEFORE.search(sa[: x.start()]) or _APPROX_BEFORE.search(sb[: y.start()]))
-    if va == vb or (approximate and abs(va - vb) <= APPROX_TOLERANCE * max(va, vb)):
-        return []
-    counted = next((q.noun for q in quantities(sa) if q.start > x.end()), None)
+    counted = next((q.noun for q in sa.of("number", reader="quantity") if q.start > x.end), None)
     about = f"number of {counted}" if counted and after_a[0] == "of" else f"number ({' '.join(after_a)})"
-    return [("number", about, x.group(), y.group())]
+    return [("number", about, x.text, y.text)]
 
 
-def _name_kind(article: Article, sentence: str, name: str) -> str:
-    """Person, place or organisation, from the name itself, the words before it and the NER label."""
-    words = name.split()
-    if _ORG_HEAD.search(name):
+def _name_kind(sentence: SentenceClaims, v: Value) -> str:
+    """Person, place or organisation: the name itself and the words before it overrule the entity label
+    where they are plain ("Calder Freight", "in Varnholt", "Minister Havel")."""
+    if _ORG_HEAD.search(v.text):
         return "organisation"
-    before = _context(sentence, name)
+    before = sentence.text[: v.start]
     if _PLACE_CUE.search(before):
         return "place"
-    labels = [
-        m.label
-        for m in article.mentions
-        if m.kind == "entity" and m.key and set(words) <= set(normalise_name(m.text).split())
-    ]
-    votes = {"person": 0, "place": 0, "organisation": 0}
-    for label in labels:
-        kind = _LABEL_KIND.get(label or "")
-        if kind:
-            votes[kind] += 1
     if _PERSON_CUE.search(before):
-        votes["person"] += len(labels) + 1
-    best = max(votes, key=lambda k: votes[k])
-    return best if votes[best] else "other"
-
-
-def _context(sentence: str, name: str) -> str:
-    idx = re.sub(r"[-\s]+", " ", sentence.lower()).find(name)
-    return sentence[:idx] if idx >= 0 else ""
+        return "person"
+    return v.kind
 
 
 def _spelling_variants(x: str, y: str) -> bool:
@@ -395,44 +340,46 @@ def _subsumes(x: str, y: str) -> bool:
 
 
 def _name_like(name: str) -> bool:
-    """A capitalised phrase that can name someone or something: not a contraction ("I'm", "I'll"), a
-    pronoun, or a month, day or season on its own."""
+    """A name that can name someone or something: not a contraction ("I'm", "I'll"), a pronoun, or a
+    month, day or season on its own."""
     words = name.split()
-    return not (len(words) == 1 and (words[0] in _NOT_A_NAME or _CONTRACTION.search(words[0])))
+    if len(words) != 1:
+        return bool(words)
+    return not (words[0] in _NOT_A_NAME or _CONTRACTION.search(words[0]))
 
 
-def _name_conflicts(a: Article, sa: str, b: Article, sb: str) -> list[Hit]:
+def _own_names(sentence: SentenceClaims, other_article: set[str]) -> list[Value]:
+    """The sentence's names (one per spelling) that the other article never uses."""
+    seen: dict[str, Value] = {}
+    for v in sentence.of("person", "organisation", "place"):
+        if _name_like(v.name) and not any(_subsumes(v.name, o) for o in other_article):
+            seen.setdefault(v.name, v)
+    return list(seen.values())
+
+
+def _name_conflicts(
+    sa: SentenceClaims, names_a: set[str], sb: SentenceClaims, names_b: set[str]
+) -> list[Hit]:
     # A name the other source uses too is part of its story, not a replacement for the other name: the
-    # candidates are the names each sentence has that the other article never uses.
-    all_a, all_b = names(a.text), names(b.text)
-    only_a = {n for n in names(sa) if _name_like(n) and not any(_subsumes(n, o) for o in all_b)}
-    only_b = {n for n in names(sb) if _name_like(n) and not any(_subsumes(n, o) for o in all_a)}
+    # candidates are the names each sentence has that the other article (``names_a``, ``names_b``: every
+    # name of each article) never uses.
+    only_a, only_b = _own_names(sa, names_b), _own_names(sb, names_a)
     if len(only_a) != 1 or len(only_b) != 1:
         return _place_slot_conflicts(sa, only_a, sb, only_b)
-    x, y = next(iter(only_a)), next(iter(only_b))
-    if _abbreviates(sa, x, y) or _abbreviates(sb, y, x):
+    x, y = only_a[0], only_b[0]
+    if abbreviates(sa, x, y) or abbreviates(sb, y, x):
         return []
     # The differing names must hold the same slot: the same words come before both.
-    before_a, before_b = _context(sa, x).lower().split(), _context(sb, y).lower().split()
+    before_a, before_b = sa.text[: x.start].lower().split(), sb.text[: y.start].lower().split()
     if not before_a or before_a[-1:] != before_b[-1:]:
         return []
-    kinds = {_name_kind(a, sa, x), _name_kind(b, sb, y)}
+    kinds = {_name_kind(sa, x), _name_kind(sb, y)}
     kind = next((k for k in ("organisation", "place", "person") if k in kinds), "other")
-    if kind == "person" and len(x.split()) > 1 and len(y.split()) > 1 and x.split()[0] != y.split()[0]:
+    wx, wy = x.name.split(), y.name.split()
+    if kind == "person" and len(wx) > 1 and len(wy) > 1 and wx[0] != wy[0]:
         return []  # a different first name too: more likely a different person than a misspelling
     about = {"place": "name of place", "organisation": "name of organisation"}.get(kind, "name")
-    return [(kind, about, _as_written(sa, x), _as_written(sb, y))]
-
-
-def _abbreviates(sentence: str, short: str, name: str) -> bool:
-    """``short`` is written as an abbreviation of a word of ``name``: "Minn." for "Minnesota"."""
-    written = _as_written(sentence, short)
-    end = sentence.find(written) + len(written)
-    return (
-        written in sentence
-        and sentence[end : end + 1] == "."
-        and any(w.startswith(short) and w != short for w in name.split())
-    )
+    return [(kind, about, x.text, y.text)]
 
 
 def _content_words(sentence: str, names_in: set[str]) -> set[str]:
@@ -441,19 +388,21 @@ def _content_words(sentence: str, names_in: set[str]) -> set[str]:
     return {w for w in words if len(w) > 2 and w not in _STOPWORDS and w not in skip and not w.isdigit()}
 
 
-def _same_wording(sa: str, names_a: set[str], sb: str, names_b: set[str]) -> bool:
+def _same_wording(sa: SentenceClaims, sb: SentenceClaims) -> bool:
     """The sentences say the same thing in the same words, names aside (see :data:`SAME_WORDING`)."""
-    wa, wb = _content_words(sa, names_a), _content_words(sb, names_b)
+    wa, wb = _content_words(sa.text, sa.names), _content_words(sb.text, sb.names)
     shorter = min(len(wa), len(wb))
     return bool(shorter) and len(wa & wb) / shorter >= SAME_WORDING
 
 
-def _place_slot(sentence: str, name: str) -> str | None:
-    found = _PLACE_SLOT.search(_context(sentence, name))
+def _place_slot(sentence: SentenceClaims, v: Value) -> str | None:
+    found = _PLACE_SLOT.search(sentence.text[: v.start])
     return found.group("head").lower() if found else None
 
 
-def _place_slot_conflicts(sa: str, only_a: set[str], sb: str, only_b: set[str]) -> list[Hit]:
+def _place_slot_conflicts(
+    sa: SentenceClaims, only_a: list[Value], sb: SentenceClaims, only_b: list[Value]
+) -> list[Hit]:
     """Where each sentence has other names of its own too: one place on each side in the same slot."""
     pairs = [
         (x, y)
@@ -464,35 +413,22 @@ def _place_slot_conflicts(sa: str, only_a: set[str], sb: str, only_b: set[str]) 
     if len(pairs) != 1:
         return []
     x, y = pairs[0]
-    return [("place", "name of place", _as_written(sa, x), _as_written(sb, y))]
+    return [("place", "name of place", x.text, y.text)]
 
 
-def _as_written(sentence: str, name: str) -> str:
-    idx = re.sub(r"[-\s]+", " ", sentence.lower()).find(name)
-    return sentence[idx : idx + len(name)] if idx >= 0 else name.title()
-
-
-def same_subject(sa: str, sb: str) -> bool:
+def same_subject(sa: SentenceClaims, sb: SentenceClaims) -> bool:
     """The sentences do not speak of different named things (a sentence naming none can be about any)."""
-    na, nb = names(sa), names(sb)
+    na, nb = sa.names, sb.names
     if not na or not nb:
         return True
     return len(na & nb) / min(len(na), len(nb)) >= 0.5
 
 
-def _sentence_times(article: Article) -> list[list[TimeMention]]:
-    """The times of each sentence, resolved in the context of the whole article."""
-    found = resolve_times(article.text, article.published)
-    return [[t for t in found if s.start <= t.start < s.end] for s in article.sentences]
-
-
-def _shift(times: list[TimeMention], offset: int) -> list[TimeMention]:
-    return [replace(t, start=t.start - offset, end=t.end - offset) for t in times]
-
-
-def _statement_conflicts(articles: list[Article], group: list[int]) -> list[dict[str, Any]]:
+def _statement_conflicts(
+    articles: list[Article], group: list[int], claims: list[list[SentenceClaims]]
+) -> list[dict[str, Any]]:
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    times = [_sentence_times(a) for a in articles]
+    names = [{n for sentence in per for n in sentence.names} for per in claims]
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             a, b = articles[i], articles[j]
@@ -501,20 +437,19 @@ def _statement_conflicts(articles: list[Article], group: list[int]) -> list[dict
                 continue
             sim = a.sentence_vectors @ b.sentence_vectors.T
             for s, t in zip(*np.nonzero(sim >= SAME_NAMED_STATEMENT), strict=True):
-                sa, sb = a.sentences[s], b.sentences[t]
-                if is_noise(sa.text) or is_noise(sb.text):
+                sa, sb = claims[i][s], claims[j][t]
+                if sa.noise or sb.noise:
                     continue
                 score = float(sim[s, t])
-                ta, tb = _shift(times[i][s], sa.start), _shift(times[j][t], sb.start)
                 # Names and dates are checked only where the two sentences share their wording.
-                worded = _same_wording(sa.text, names(sa.text), sb.text, names(sb.text))
-                hits = _name_conflicts(a, sa.text, b, sb.text) if worded else []
-                if score >= SAME_STATEMENT and same_subject(sa.text, sb.text):
+                worded = _same_wording(sa, sb)
+                hits = _name_conflicts(sa, names[i], sb, names[j]) if worded else []
+                if score >= SAME_STATEMENT and same_subject(sa, sb):
                     if worded:
-                        hits += _date_conflicts(sa.text, sb.text, ta, tb)
+                        hits += _date_conflicts(sa, sb)
                     if score >= SAME_NUMBERED_STATEMENT:
-                        hits += _quantity_conflicts(sa.text, sb.text)
-                        hits += _bare_number_conflicts(sa.text, sb.text, ta, tb)
+                        hits += _quantity_conflicts(sa, sb)
+                        hits += _bare_number_conflicts(sa, sb)
                 for kind, about, va, vb in hits:
                     entry = found.setdefault((kind, about), {"type": kind, "about": about, "claims": []})
                     cited = {c["article_id"] for c in entry["claims"]}
@@ -525,10 +460,15 @@ def _statement_conflicts(articles: list[Article], group: list[int]) -> list[dict
     return list(found.values())
 
 
-def find_conflicts(articles: list[Article], group: list[int]) -> list[dict[str, Any]]:
-    """Typed conflicts between independent articles (``group[i] == i`` marks an independent one)."""
-    story = _story_slot_conflicts(articles, group)
-    return story + [c for c in _statement_conflicts(articles, group) if not any(_covers(d, c) for d in story)]
+def find_conflicts(
+    articles: list[Article], group: list[int], claims: list[list[SentenceClaims]]
+) -> list[dict[str, Any]]:
+    """Typed conflicts between independent articles (``group[i] == i`` marks an independent one), from
+    the values stored for each sentence (``claims``, storyline.compare.claims.sentence_claims)."""
+    words = [frozenset(w.lower() for w in _WORD.findall(a.text)) for a in articles]
+    story = _story_slot_conflicts(articles, group, claims, words)
+    statements = _statement_conflicts(articles, group, claims)
+    return story + [c for c in statements if not any(_covers(d, c) for d in story)]
 
 
 def _covers(wide: dict[str, Any], narrow: dict[str, Any]) -> bool:

@@ -29,8 +29,7 @@ from typing import Any
 import numpy as np
 
 from storyline.cluster.trees import Trees
-from storyline.compare.claims import SentenceClaims, Value, sentence_claims
-from storyline.compare.noise import is_noise
+from storyline.compare.claims import SentenceClaims, Value, sentence_claims, title_of
 from storyline.enrich.aliases import normalise_name
 from storyline.enrich.times import compatible as compatible_times
 from storyline.enrich.values import UNITS
@@ -159,9 +158,12 @@ def _nearest(sim: np.ndarray) -> np.ndarray:
     return (near & (sim >= MIN_SENTENCE_COSINE)) | (sim >= RELATED)
 
 
-def candidate_pairs(articles: list[Article], group: list[int]) -> list[Pair]:
-    """Every pair of same-class values of two independent articles' sentences, with its features."""
-    claims = sentence_claims(articles)
+def candidate_pairs(
+    articles: list[Article], group: list[int], claims: list[list[SentenceClaims]] | None = None
+) -> list[Pair]:
+    """Every pair of same-class values of two independent articles' sentences, with its features
+    (``claims``: the articles' :func:`sentence_claims`, read here when not given)."""
+    claims = claims if claims is not None else sentence_claims(articles)
     words = [_words(a) for a in articles]
     raw: list[tuple[SentenceClaims, SentenceClaims, Value, Value, float]] = []
     for i in range(len(articles)):
@@ -174,7 +176,7 @@ def candidate_pairs(articles: list[Article], group: list[int]) -> list[Pair]:
             sim = va @ vb.T
             for s, t in zip(*np.nonzero(_nearest(sim)), strict=True):
                 sa, sb = claims[i][s], claims[j][t]
-                if not sa.values or not sb.values or is_noise(sa.text) or is_noise(sb.text):
+                if not sa.values or not sb.values or sa.noise or sb.noise:
                     continue
                 cos = float(sim[s, t])
                 raw += [(sa, sb, x, y, cos) for x in sa.values for y in sb.values if _class(x) == _class(y)]
@@ -291,13 +293,27 @@ def _spelling(x: str, y: str) -> bool:
     )
 
 
+def abbreviates(sentence: SentenceClaims, short: Value, name: Value) -> bool:
+    """``short`` is written as an abbreviation of a word of ``name``: "Minn." for "Minnesota"."""
+    return sentence.text[short.end : short.end + 1] == "." and any(
+        w.startswith(short.name) and w != short.name for w in name.name.split()
+    )
+
+
 def compatible_names(x: Value, y: Value, pair: Pair, articles: list[Article]) -> bool:
-    """One entity, or two the sources both know: a part of the name, a spelling, the same alias key, or a
-    name the other article uses too."""
-    nx, ny = normalise_name(x.text), normalise_name(y.text)
+    """One entity, or two the sources both know: a part of the name, a spelling, an abbreviation, the
+    same alias key, or a name the other article uses too."""
+    nx, ny = x.name, y.name
     wx, wy = set(nx.split()), set(ny.split())
     if not wx or not wy or wx <= wy or wy <= wx or _spelling(nx, ny) or (x.key and x.key == y.key):
         return True
+    if abbreviates(pair.a, x, y) or abbreviates(pair.b, y, x):
+        return True
+    if x.kind == y.kind == "person":
+        # Titled differently ("Tarrow's president" / "North Tarrow's president"): two roles, two people.
+        tx, ty = title_of(pair.a, x), title_of(pair.b, y)
+        if tx and ty and tx[0] != ty[0]:
+            return True
     return bool(pair.features[FEATURES.index("in_other_article")])
 
 
@@ -363,11 +379,14 @@ def _claim(articles: list[Article], s: SentenceClaims, v: Value) -> dict[str, st
 
 
 def slot_findings(
-    articles: list[Article], group: list[int], model: dict[str, Any] | None = None
+    articles: list[Article],
+    group: list[int],
+    claims: list[list[SentenceClaims]] | None = None,
+    model: dict[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Pair]]:
     """Conflicts and updates between independent articles, and the aligned pairs they came from."""
     model = model or _model()
-    pairs = candidate_pairs(articles, group)
+    pairs = candidate_pairs(articles, group, claims)
     score(pairs, model)
     aligned = [p for p in pairs if p.probability >= model["cutoff"]]
     # A value fills one slot per other article: its most probable partner there, and mutually so.

@@ -15,7 +15,7 @@ from storyline.enrich import entities as ner
 from storyline.enrich.mentions import quantities
 from storyline.enrich.quotes import find_quotes
 from storyline.enrich.times import resolve_times
-from storyline.enrich.values import numbers
+from storyline.enrich.values import numbers, qualifiers
 from storyline.model import Article, Mention
 
 
@@ -41,11 +41,15 @@ def _times(article: Article) -> list[Mention]:
 
 
 def _quantities(article: Article) -> list[Mention]:
+    """Typed quantities (storyline.enrich.mentions): label the counted noun, value the number, key the
+    qualifiers, unit or currency, and an age's holder (:func:`storyline.enrich.values.qualifiers`)."""
     found = []
     for sentence in article.sentences:
         for q in quantities(sentence.text, with_ages=True):
             start, end = sentence.start + q.start, sentence.start + q.end
-            found.append(Mention("quantity", start, end, article.text[start:end], q.noun, f"{q.value:g}"))
+            key = qualifiers(q.approximate, q.bound, q.currency or q.unit, q.who)
+            text = article.text[start:end]
+            found.append(Mention("quantity", start, end, text, q.noun, f"{q.value:g}", key))
     return found
 
 

@@ -358,76 +358,6 @@ _AGE = re.compile(
 )
 _NOT_WHO = {"In", "On", "At", "By", "And", "But", "The", "Since", "From", "Of", "For", "About", "Aged"}
 
-_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|de|la|van|von|al|bin|the)?\s*[A-Z][\w'’-]*)*")
-_NOT_NAMES = {
-    "the",
-    "a",
-    "an",
-    "in",
-    "on",
-    "at",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "this",
-    "that",
-    "these",
-    "those",
-    "but",
-    "and",
-    "or",
-    "if",
-    "when",
-    "while",
-    "after",
-    "before",
-    "as",
-    "for",
-    "by",
-    "with",
-    "from",
-    "to",
-    "his",
-    "her",
-    "its",
-    "their",
-    "our",
-    "there",
-    "here",
-    "what",
-    "who",
-    "why",
-    "how",
-    "one",
-    "some",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tomorrow",
-    "last",
-    "next",
-    "earlier",
-    "later",
-    "just",
-    "even",
-    "perhaps",
-    "still",
-    *MONTHS,
-}
-
 
 @dataclass(frozen=True)
 class Quantity:
@@ -451,6 +381,7 @@ class Quantity:
     kind: str = "count"
     start: int = -1
     end: int = -1
+    who: str | None = None  # an age's holder, as written ("Dalby")
 
 
 @dataclass(frozen=True)
@@ -715,7 +646,7 @@ def quantities(sentence: str, *, with_ordinals: bool = False, with_ages: bool = 
         found += ordinals(sentence)
     if with_ages:
         found += [
-            Quantity(float(a.value), "age", False, a.text, None, "years", None, "age", a.start, a.end)
+            Quantity(float(a.value), "age", False, a.text, None, "years", None, "age", a.start, a.end, a.who)
             for a in ages(sentence)
         ]
     return sorted(found, key=lambda q: q.start)
@@ -759,19 +690,3 @@ def dates(sentence: str, published: str | None = None) -> list[DateMention]:
         t = r.mention
         found.append(DateMention(r.year, r.month, r.day, t.fuzzy, t.text, t.start, t.end))
     return found
-
-
-def names(sentence: str) -> set[str]:
-    """Capitalised name-like phrases, normalised ("Jo Song-gil" and "Jo Song Gil" alike)."""
-    keys = set()
-    for m in _NAME.finditer(sentence):
-        words = [w for w in re.split(r"[\s-]+", m.group(0)) if w]
-        if m.start() == len(sentence) - len(sentence.lstrip(" \"'“‘(")) and len(words) == 1:
-            continue  # one capitalised word opening a sentence is usually just the first word
-
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]
-        if not words or (len(words) == 1 and len(words[0]) < 3):
-            continue
-        keys.add(" ".join(re.sub(r"['’]s$", "", w.lower()).strip("'’") for w in words))
-    return keys

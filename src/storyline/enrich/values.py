@@ -79,22 +79,30 @@ class Number:
     text: str
 
     def qualifiers(self) -> str | None:
-        """What the stored mention keeps of the number besides value and noun: "approx", "lower" or
-        "upper", and "unit=<unit>", comma-separated (read back by :func:`read_qualifiers`)."""
-        parts = [
-            "approx" if self.approximate else None,
-            self.bound,
-            f"unit={self.unit}" if self.unit else None,
-        ]
-        return ",".join(p for p in parts if p) or None
+        """What the stored mention keeps of the number besides value and noun (see :func:`qualifiers`)."""
+        return qualifiers(self.approximate, self.bound, self.unit, self.who)
 
 
-def read_qualifiers(key: str | None) -> tuple[bool, str | None, str | None]:
-    """(approximate, bound, unit) from :meth:`Number.qualifiers`."""
+def qualifiers(approximate: bool, bound: str | None, unit: str | None, who: str | None) -> str | None:
+    """A stored quantity's or number's mention key: "approx", "lower" or "upper", "unit=<unit>" and
+    "who=<holder>" (an age's), comma-separated (read back by :func:`read_qualifiers`). Comparison reads
+    these instead of parsing the text again."""
+    parts = [
+        "approx" if approximate else None,
+        bound,
+        f"unit={unit}" if unit else None,
+        f"who={who}" if who else None,
+    ]
+    return ",".join(p for p in parts if p) or None
+
+
+def read_qualifiers(key: str | None) -> tuple[bool, str | None, str | None, str | None]:
+    """(approximate, bound, unit, who) from :func:`qualifiers`."""
     parts = (key or "").split(",")
     bound = next((p for p in parts if p in ("lower", "upper")), None)
     unit = next((p[5:] for p in parts if p.startswith("unit=")), None)
-    return "approx" in parts, bound, unit
+    who = next((p[4:] for p in parts if p.startswith("who=")), None)
+    return "approx" in parts, bound, unit, who
 
 
 def _counted(sentence: str, end: int) -> str | None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from storyline.compare import Comparison
 from storyline.compare.align import Claim
+from storyline.compare.claims import sentence_claims
 from storyline.model import Article, Sentence
 
 # A quotation not closed within this many sentences is left in pieces: a closing mark the page lost must
@@ -50,7 +51,8 @@ def merge_quotations(comparison: Comparison) -> Comparison:
         centrality.append(np.array(central))
         unit_of.append(index)
     claims = [Claim(sorted({(a, unit_of[a][k]) for a, k in claim.members})) for claim in comparison.claims]
-    return Comparison(articles, claims, centrality, comparison.group, comparison.block)
+    values = sentence_claims(articles)  # the stored values, read again by the joined sentences
+    return Comparison(articles, claims, centrality, comparison.group, comparison.block, values)
 
 
 def _quotation_spans(article: Article) -> list[tuple[int, int]]:
