@@ -22,8 +22,17 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
@@ -43,6 +52,7 @@ from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
 from storyline.report import render_markdown
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
+from storyline.stages import Stages
 from storyline.store import Store, StoreError, database_errors, is_url, open_store, redact
 from storyline.store import exists as store_exists
 from storyline.summarize import DEFAULT_MAX_WORDS
@@ -104,16 +114,39 @@ class Failure(Exception):
     """An error the user can act on; printed without a traceback, exit 1."""
 
 
+def _progress_shown() -> bool:
+    return err.is_terminal or "STORYLINE_PROGRESS" in os.environ
+
+
+class RateColumn(ProgressColumn):
+    """Items a second of a stage so far."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.1f}/s", style="progress.data.speed")
+
+
+def _stages_table(stages: Stages) -> Table:
+    table = Table(title="Stages", box=box.SIMPLE_HEAD)
+    for column in ("stage", "items", "seconds", "items/s"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for name, stage in stages.stages.items():
+        rate = stage.rate
+        table.add_row(name, str(stage.items), f"{stage.seconds:.2f}", "" if rate is None else f"{rate:,.1f}")
+    return table
+
+
 @contextmanager
 def progress_bars() -> Iterator[pipeline.ProgressFactory]:
     progress = Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=False,
-        disable=not err.is_terminal and "STORYLINE_PROGRESS" not in os.environ,
+        disable=not _progress_shown(),
     )
 
     def factory(description: str, total: int) -> pipeline.Advance:
@@ -223,11 +256,13 @@ def run(
     write stories.json, report.html and report.md."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
+    stages = Stages()
     with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
-        result = pipeline.ingest_paths(store, paths, progress, reader=reader, workers=workers)
-        pipeline.update_stories(store, progress, max_words)
-        doc = pipeline.stories_document(store, result.to_dict())
-    files = pipeline.write_reports(doc, out_dir)
+        result, doc, files = pipeline.run_job(
+            store, paths, out_dir, progress, reader, workers, max_words, stages
+        )
+    if _progress_shown():
+        err.print(_stages_table(stages))
     out.print(_stories_table(doc))
     out.print(_ingest_table(result))
     _report_rejects(result)

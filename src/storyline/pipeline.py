@@ -6,6 +6,7 @@ import copy
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
 from storyline.report import render_html, render_markdown
+from storyline.stages import Stages
 from storyline.store import Store, StoreConflict, StoreError
 from storyline.summarize import DEFAULT_MAX_WORDS, summarize
 
@@ -133,20 +135,27 @@ def key_entities(articles: list[Article]) -> list[str]:
 
 
 def build_story(
-    members: list[Article], max_words: int = DEFAULT_MAX_WORDS, store: Store | None = None
+    members: list[Article],
+    max_words: int = DEFAULT_MAX_WORDS,
+    store: Store | None = None,
+    stages: Stages | None = None,
 ) -> Story:
+    stages = stages or Stages()
     # Comparison aligns sentences; their vectors are computed here, for the articles compared, and
     # cached by the store, rather than for every article at enrichment.
-    if store is None:
-        enrich(members)
-    else:
-        with store.transaction():
-            enrich(members, store=store)
-    story = make_story(members)
-    comparison = compare(members)
+    with stages.time("vectors", len(members)):
+        if store is None:
+            enrich(members)
+        else:
+            with store.transaction():
+                enrich(members, store=store)
+    with stages.time("compare", 1):
+        story = make_story(members)
+        comparison = compare(members)
     for key, value in comparison.block.items():
         setattr(story, key, value)
-    story.summary = summarize(comparison, max_words)
+    with stages.time("summarise", 1):
+        story.summary = summarize(comparison, max_words)
     # Syndicated copies of one wire story are one independent source.
     story.source_count = len(
         {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
@@ -160,12 +169,15 @@ def build_stories(
     progress: ProgressFactory = _no_progress,
     max_words: int = DEFAULT_MAX_WORDS,
     store: Store | None = None,
+    stages: Stages | None = None,
 ) -> tuple[list[Story], Lexicon]:
     """The stories of ``articles`` (clustered in batch), and the counts of the originals' words and keys
     that clustering made."""
     # Copies join their original's story: they widen coverage but add no independent report.
+    stages = stages or Stages()
     originals = [a for a in articles if a.duplicate_of is None]
-    groups, lexicon = cluster_and_count(originals)
+    with stages.time("cluster", len(originals)):
+        groups, lexicon = cluster_and_count(originals)
     group_of = {a.id: g for g, members in enumerate(groups) for a in members}
     for article in articles:
         if article.duplicate_of is not None and article.duplicate_of in group_of:
@@ -173,7 +185,7 @@ def build_stories(
     advance = progress("Comparing stories", len(groups))
     stories = []
     for group in groups:
-        stories.append(build_story(group, max_words, store))
+        stories.append(build_story(group, max_words, store, stages))
         advance(1)
     stories.sort(key=lambda s: (-len(s.article_ids), s.title))
     return stories, lexicon
@@ -193,6 +205,7 @@ def enrich_stored(
     progress: ProgressFactory = _no_progress,
     workers: int = 0,
     ids: Iterable[str] | None = None,
+    stages: Stages | None = None,
 ) -> list[Article]:
     """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
     vectors and mentions (sentence vectors come later, with comparison: ``build_story``).
@@ -200,6 +213,8 @@ def enrich_stored(
     What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
     interrupted run keeps what it finished.
     """
+    stages = stages or Stages()
+    start = time.perf_counter()
     articles = read_stored(store, ids)
     todo = [a for a in articles if a.vector is None or not a.mentions]
     unsplit = {a.id for a in todo if not a.sentences}
@@ -214,11 +229,15 @@ def enrich_stored(
                 if article.id in unannotated:
                     store.save_mentions(article)
         advance(len(chunk))
+    stages.add("enrich", time.perf_counter() - start, len(todo))
     return articles
 
 
 def update_stories(
-    store: Store, progress: ProgressFactory = _no_progress, max_words: int = DEFAULT_MAX_WORDS
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    stages: Stages | None = None,
 ) -> None:
     """Bring the store's stories up to date (``store.stories()`` reads them).
 
@@ -230,14 +249,14 @@ def update_stories(
     """
     for _attempt in range(WRITE_ATTEMPTS):
         try:
-            _update_stories(store, progress, max_words)
+            _update_stories(store, progress, max_words, stages or Stages())
             return
         except StoreConflict:
             continue
     raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
 
 
-def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> None:
+def _update_stories(store: Store, progress: ProgressFactory, max_words: int, stages: Stages) -> None:
     """One try of :func:`update_stories`.
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
@@ -253,15 +272,16 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     generation = store.stories_generation()
     existing = store.stories()
     if not existing:
-        articles = enrich_stored(store, progress)
-        stories, lexicon = build_stories(articles, progress, max_words, store)
+        articles = enrich_stored(store, progress, stages=stages)
+        stories, lexicon = build_stories(articles, progress, max_words, store, stages)
         with store.transaction():
             store.claim_stories(generation)
             store.replace_stories(stories)
             # Every original is in a story now, and the batch has counted them all.
             originals = [a.id for a in articles if a.duplicate_of is None]
             store.save_lexicon(originals, lexicon.to_bytes())
-        update_storylines(store, {a.id: a for a in articles})
+        with stages.time("storylines", len(stories)):
+            update_storylines(store, {a.id: a for a in articles})
         return
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
@@ -275,7 +295,7 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     window = [i for (i, _), taken in zip(known, near, strict=True) if taken]
     # What is not yet in a story (copies too) is enriched here; the window was, on joining its story.
     pending = [i for i, _, _ in catalogue if i not in story_of]
-    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending])}
+    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], stages=stages)}
     new = [read[i] for i, _ in fresh]
     members: dict[str, list[str]] = {s.id: [] for s in existing}
     for i, _, _ in catalogue:
@@ -285,6 +305,7 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
     names = list(members)
     # Stories older than one of their articles are built again from what is stored now.
     changed: set[str] = store.outdated_stories() & set(members)
+    cluster_start = time.perf_counter()
     if new:
         clusterer = StreamClusterer(len(new[0].vector))
         known_ids = [i for i, _ in known]
@@ -313,12 +334,13 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
             story_of[i] = story_of[copy_of]
             members[story_of[i]].append(i)
             changed.add(story_of[i])
+    stages.add("cluster", time.perf_counter() - cluster_start, len(new))
     unread = [i for sid in changed for i in members[sid] if i not in read]
     read |= {a.id: a for a in read_stored(store, unread)}
     advance = progress("Comparing stories", len(changed))
     rebuilt = []
     for sid in sorted(changed):
-        rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store))
+        rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store, stages))
         advance(1)
     if changed:
         with store.transaction():
@@ -330,7 +352,8 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int) -> 
                 # story.
                 store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
     if changed or any(s.storyline is None for s in existing):
-        update_storylines(store)
+        with stages.time("storylines", len(changed)):
+            update_storylines(store)
 
 
 def update_storylines(store: Store, read: dict[str, Article] | None = None) -> None:
@@ -375,3 +398,27 @@ def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:
     for path, content in files.items():
         path.write_text(content, encoding="utf-8")
     return list(files)
+
+
+def run_job(
+    store: Store,
+    paths: Sequence[str | Path],
+    out: Path,
+    progress: ProgressFactory = _no_progress,
+    reader: Reader | None = None,
+    workers: int = 0,
+    max_words: int = DEFAULT_MAX_WORDS,
+    stages: Stages | None = None,
+) -> tuple[IngestResult, dict[str, Any], list[Path]]:
+    """The main job (``storyline run``): ingest ``paths``, bring the stories up to date, write the reports
+    to ``out``; each stage timed into ``stages``. The ingest result, the stories document and the files."""
+    stages = stages or Stages()
+    start = time.perf_counter()
+    result = ingest_paths(store, paths, progress, reader=reader, workers=workers)
+    stages.add("ingest", time.perf_counter() - start, result.ingested + len(result.duplicates))
+    update_stories(store, progress, max_words, stages)
+    with stages.time("report"):
+        doc = stories_document(store, result.to_dict())
+        files = write_reports(doc, out)
+    stages.stages["report"].items = len(doc["stories"])
+    return result, doc, files
