@@ -38,14 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from common import CACHE, DATA, markdown_table, read_jsonl, record
-from storyline.stages import Stages
+from storyline.stages import Stages, cpu_seconds
 
 # The pipeline, bench/cluster.py and bench/ingest.py are imported where used, not here: worker processes
 # are spawned and re-import this module, and would pay for them before their first article.
 
 SETS = ("ecbplus", "multinews")
 ORDER = ["ingest", "enrich", "cluster", "vectors", "compare", "summarise", "storylines", "report"]
-HEADER = ["stage", "items", "seconds", "items/s", "share"]
+HEADER = ["stage", "items", "seconds", "core-seconds", "items/s", "share"]
 TARGET_RATE = 25.0
 TARGET_PEAK_MB = 2048
 
@@ -96,28 +96,31 @@ def quality(doc: dict[str, Any], gold: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def stage_rows(stages: Stages, total: float, articles: int) -> list[list[Any]]:
+def stage_rows(stages: Stages, total: float, cpu: float, articles: int) -> list[list[Any]]:
     names = [n for n in ORDER if n in stages.stages] + [n for n in stages.stages if n not in ORDER]
     rows = []
     for name in names:
         stage = stages.stages[name]
         rate = f"{stage.rate:,.1f}" if stage.rate else ""
-        rows.append([name, stage.items, f"{stage.seconds:.2f}", rate, f"{100 * stage.seconds / total:.0f} %"])
-    rows.append(["**end to end**", articles, f"{total:.2f}", f"**{articles / total:.1f}**", "100 %"])
+        share = f"{100 * stage.seconds / total:.0f} %"
+        rows.append([name, stage.items, f"{stage.seconds:.2f}", f"{stage.cpu:.2f}", rate, share])
+    rate = f"**{articles / total:.1f}**"
+    rows.append(["**end to end**", articles, f"{total:.2f}", f"{cpu:.2f}", rate, "100 %"])
     return rows
 
 
-def timed_run(inputs: list[Path], out: Path, db: Path) -> tuple[float, Stages, dict[str, Any]]:
+def timed_run(inputs: list[Path], out: Path, db: Path) -> tuple[float, float, Stages, dict[str, Any]]:
+    """Wall seconds, CPU seconds (this process and its workers), the stages and the stories document."""
     from storyline.ingest import Reader
     from storyline.pipeline import run_job
     from storyline.store import open_store
 
     stages = Stages()
     with open_store(db) as store:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         _, doc, _ = run_job(store, inputs, out, reader=Reader(), workers=0, stages=stages)
-        elapsed = time.perf_counter() - start
-    return elapsed, stages, doc
+        elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    return elapsed, cpu, stages, doc
 
 
 def timed_ingest(inputs: list[Path], db: Path) -> tuple[float, int]:
@@ -150,9 +153,9 @@ def end_to_end(args: argparse.Namespace) -> str:
             inputs["HTML"] = [pages]
         results = {}
         for kind, paths in inputs.items():
-            elapsed, stages, doc = timed_run(paths, root / f"out-{kind}", root / f"run-{kind}.db")
+            elapsed, cpu, stages, doc = timed_run(paths, root / f"out-{kind}", root / f"run-{kind}.db")
             own, child = peak_mb()
-            results[kind] = (elapsed, stages, doc, own, child)
+            results[kind] = (elapsed, cpu, stages, doc, own, child)
         reference = {kind: timed_ingest(paths, root / f"ingest-{kind}.db") for kind, paths in inputs.items()}
     for kind, (elapsed, stages, doc, own, child) in results.items():
         n = len(rows)
@@ -169,7 +172,10 @@ def end_to_end(args: argparse.Namespace) -> str:
             f"{kind} reference (same run): ingest alone {ref_n / ref_s:.1f} articles/s ({ref_s:.2f} s)\n"
             f"{kind} peak memory: this process {own:.0f} MB, largest worker {child:.0f} MB "
             f"(bound with {workers} workers: {own + workers * child:.0f} MB; target ≤ {TARGET_PEAK_MB} MB)\n"
-            f"{kind} end to end: {n / elapsed:.1f} articles/s (target ≥ {TARGET_RATE:.0f})\n\n"
+            f"{kind} end to end: {n / elapsed:.1f} articles/s (target ≥ {TARGET_RATE:.0f})\n"
+            f"{kind} CPU: {cpu:.1f} core-seconds, {n / cpu:.1f} articles per core-second "
+            f"(on {workers} cores with nothing else running, at best {workers * n / cpu:.1f} articles/s; "
+            f"load average {os.getloadavg()[0]:.1f} at the end)\n\n"
             f"{quality_table}"
         )
     return "\n\n".join(blocks)
@@ -206,21 +212,22 @@ def incremental(args: argparse.Namespace) -> str:
         build_s = None
         if not cached.is_file():
             write_jsonl(base, root / "base.jsonl")
-            build_s, _, _ = timed_run([root / "base.jsonl"], root / "base-out", root / "base.db")
+            build_s, _, _, _ = timed_run([root / "base.jsonl"], root / "base-out", root / "base.db")
             shutil.copy(root / "base.db", cached)
         db = root / "store.db"
         shutil.copy(cached, db)
         write_jsonl(added, root / "added.jsonl")
-        elapsed, stages, doc = timed_run([root / "added.jsonl"], root / "out", db)
+        elapsed, cpu, stages, doc = timed_run([root / "added.jsonl"], root / "out", db)
         ref_s, _ = timed_ingest([root / "added.jsonl"], root / "ingest-only.db")
-    table = markdown_table(HEADER, stage_rows(stages, elapsed, len(added)))
+    table = markdown_table(HEADER, stage_rows(stages, elapsed, cpu, len(added)))
     built = "cached" if build_s is None else f"built in {build_s:.0f} s"
     return (
         f"incremental: {len(added)} articles added to a store of {len(base)} ({built}), "
         f"`storyline run` end to end\n\n{table}\n\n"
         f"incremental reference (same run): ingest alone of the {len(added)} into an empty store "
         f"{ref_s:.2f} s\n"
-        f"incremental end to end: {elapsed:.2f} s (target ≤ 5 s); stories now {len(doc['stories'])}"
+        f"incremental end to end: {elapsed:.2f} s (target ≤ 5 s), {cpu:.2f} core-seconds; "
+        f"stories now {len(doc['stories'])}"
     )
 
 

@@ -5,36 +5,37 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
-import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from storyline.cluster import StreamClusterer, cluster_and_count, make_story
+from storyline.build import build_all
+from storyline.cluster import StreamClusterer, cluster_and_count
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.cluster.storylines import gather, thread_ids
-from storyline.compare import compare
 from storyline.contract import StoriesDocument
-from storyline.enrich import cache_article_vectors, cached_article_vectors, enrich
-from storyline.enrich.aliases import normalise_name
-from storyline.enrich.annotate import story_entities
+from storyline.enrich import (
+    cache_article_vectors,
+    cache_sentence_vectors,
+    cached_article_vectors,
+    cached_sentence_vectors,
+)
 from storyline.enrich.workers import default_workers, enrich_chunks
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
 from storyline.report import render_html, render_markdown
-from storyline.stages import Stages
+from storyline.stages import Stages, started
 from storyline.store import Store, StoreConflict, StoreError
-from storyline.summarize import DEFAULT_MAX_WORDS, summarize
+from storyline.summarize import DEFAULT_MAX_WORDS
 
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], Advance]
-KEY_ENTITIES = 8
 COMMIT_EVERY = 500
 AUTO_WORKERS_FROM = 200  # files
 MAX_AUTO_WORKERS = 4
@@ -112,85 +113,6 @@ def store_records(
     raise StoreError(f"{store.location}: other writers kept conflicting with this ingest; run it again")
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def _bare(name: str) -> str:
-    """A name as a cast list shows it: "The Bank of Castria's" -> "The Bank of Castria"."""
-    return _POSSESSIVE.sub("", name.strip()) or name
-
-
-def key_entities(articles: list[Article]) -> list[str]:
-    """The story's cast: entities (aliases merged across articles) that most sources name."""
-    # Named by more than one source when the story has several: not one outlet's aside.
-    floor = 2 if len({a.source or a.id for a in articles}) > 1 else 1
-    cast = []
-    for row in story_entities(articles):
-        if row["sources"] >= floor:
-            names = [_bare(n) for n in row["names"]]
-            proper = [n for n in names if n[:1].isupper() and not n.lower().startswith("the ")]
-            # The name that spells the key ("North Korea", not "North Korean"), else the fullest one.
-            cast.append(max(proper or names, key=lambda n: (normalise_name(n) == row["key"], len(n))))
-    return cast[:KEY_ENTITIES]
-
-
-def build_story(
-    members: list[Article],
-    max_words: int = DEFAULT_MAX_WORDS,
-    store: Store | None = None,
-    stages: Stages | None = None,
-) -> Story:
-    stages = stages or Stages()
-    # Comparison aligns sentences; their vectors are computed here, for the articles compared, and
-    # cached by the store, rather than for every article at enrichment.
-    with stages.time("vectors", len(members)):
-        if store is None:
-            enrich(members)
-        else:
-            with store.transaction():
-                enrich(members, store=store)
-    with stages.time("compare", 1):
-        story = make_story(members)
-        comparison = compare(members)
-    for key, value in comparison.block.items():
-        setattr(story, key, value)
-    with stages.time("summarise", 1):
-        story.summary = summarize(comparison, max_words)
-    # Syndicated copies of one wire story are one independent source.
-    story.source_count = len(
-        {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
-    )
-    story.key_entities = key_entities(members)
-    return story
-
-
-def build_stories(
-    articles: list[Article],
-    progress: ProgressFactory = _no_progress,
-    max_words: int = DEFAULT_MAX_WORDS,
-    store: Store | None = None,
-    stages: Stages | None = None,
-) -> tuple[list[Story], Lexicon]:
-    """The stories of ``articles`` (clustered in batch), and the counts of the originals' words and keys
-    that clustering made."""
-    # Copies join their original's story: they widen coverage but add no independent report.
-    stages = stages or Stages()
-    originals = [a for a in articles if a.duplicate_of is None]
-    with stages.time("cluster", len(originals)):
-        groups, lexicon = cluster_and_count(originals)
-    group_of = {a.id: g for g, members in enumerate(groups) for a in members}
-    for article in articles:
-        if article.duplicate_of is not None and article.duplicate_of in group_of:
-            groups[group_of[article.duplicate_of]].append(article)
-    advance = progress("Comparing stories", len(groups))
-    stories = []
-    for group in groups:
-        stories.append(build_story(group, max_words, store, stages))
-        advance(1)
-    stories.sort(key=lambda s: (-len(s.article_ids), s.title))
-    return stories, lexicon
-
-
 def read_stored(store: Store, ids: Iterable[str] | None = None) -> list[Article]:
     """Articles of the store (all, or those of ``ids``) with what enrichment saved of them: sentences,
     article vectors and mentions."""
@@ -208,13 +130,13 @@ def enrich_stored(
     stages: Stages | None = None,
 ) -> list[Article]:
     """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
-    vectors and mentions (sentence vectors come later, with comparison: ``build_story``).
+    vectors and mentions (sentence vectors come later, with comparison: ``build_planned``).
 
     What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
     interrupted run keeps what it finished.
     """
     stages = stages or Stages()
-    start = time.perf_counter()
+    since = started()
     articles = read_stored(store, ids)
     todo = [a for a in articles if a.vector is None or not a.mentions]
     unsplit = {a.id for a in todo if not a.sentences}
@@ -229,39 +151,38 @@ def enrich_stored(
                 if article.id in unannotated:
                     store.save_mentions(article)
         advance(len(chunk))
-    stages.add("enrich", time.perf_counter() - start, len(todo))
+    stages.done("enrich", since, len(todo))
     return articles
 
 
-def update_stories(
-    store: Store,
-    progress: ProgressFactory = _no_progress,
-    max_words: int = DEFAULT_MAX_WORDS,
-    stages: Stages | None = None,
-) -> None:
-    """Bring the store's stories up to date (``store.stories()`` reads them).
+@dataclass
+class StoryPlan:
+    """What one try of :func:`update_stories` builds and saves, decided from the store.
 
-    Stories are derived from the articles and saved in one transaction with the counts they were
-    clustered with, so a run killed at any point leaves the previous stories, and the next run (which
-    finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
-    run save stories between this run's reading and saving, this run starts again from what that one
-    saved (``claim_stories``).
+    ``groups`` are the members of each story to build (read in full, enriched). ``batch``: the first run,
+    whose stories replace every stored one; otherwise the built stories replace those of ``removed``.
+    ``lexicon`` (with the originals it counts, ``lexicon_ids``) is saved with the stories when set.
     """
-    for _attempt in range(WRITE_ATTEMPTS):
-        try:
-            _update_stories(store, progress, max_words, stages or Stages())
-            return
-        except StoreConflict:
-            continue
-    raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
+
+    generation: int
+    groups: list[list[Article]]
+    batch: bool = False
+    removed: set[str] = field(default_factory=set)
+    lexicon: Lexicon | None = None
+    lexicon_ids: list[str] = field(default_factory=list)
+    read: dict[str, Article] | None = None  # the articles read, when they are all the store's
+    storylines: bool = True  # whether the storylines need threading again
 
 
-def _update_stories(store: Store, progress: ProgressFactory, max_words: int, stages: Stages) -> None:
-    """One try of :func:`update_stories`.
+def plan_stories(
+    store: Store, progress: ProgressFactory = _no_progress, stages: Stages | None = None
+) -> StoryPlan:
+    """Which stories to build and from which articles: the planner of :func:`update_stories`.
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
     a story are assigned in publication order to an existing story or start a new one (streaming); only
-    the stories that gained articles are rebuilt, the others are kept as stored.
+    the stories that gained articles (or are older than one of their articles) are built again, the
+    others are kept as stored.
 
     A later run reads in full only the articles not yet in a story, the stored ones within reach of
     theirs (what :meth:`StreamClusterer.load` takes in) and the members of the stories it rebuilds; of
@@ -269,20 +190,28 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, sta
     clustering reads, are kept in the store by each run; where they do not cover exactly the stored
     originals (a store of an older storyline, say), they are counted again from every one.
     """
+    stages = stages or Stages()
     generation = store.stories_generation()
     existing = store.stories()
     if not existing:
         articles = enrich_stored(store, progress, stages=stages)
-        stories, lexicon = build_stories(articles, progress, max_words, store, stages)
-        with store.transaction():
-            store.claim_stories(generation)
-            store.replace_stories(stories)
-            # Every original is in a story now, and the batch has counted them all.
-            originals = [a.id for a in articles if a.duplicate_of is None]
-            store.save_lexicon(originals, lexicon.to_bytes())
-        with stages.time("storylines", len(stories)):
-            update_storylines(store, {a.id: a for a in articles})
-        return
+        # Copies join their original's story: they widen coverage but add no independent report.
+        originals = [a for a in articles if a.duplicate_of is None]
+        with stages.time("cluster", len(originals)):
+            groups, lexicon = cluster_and_count(originals)
+        group_of = {a.id: g for g, members in enumerate(groups) for a in members}
+        for article in articles:
+            if article.duplicate_of is not None and article.duplicate_of in group_of:
+                groups[group_of[article.duplicate_of]].append(article)
+        # Every original is in a story now, and the batch has counted them all.
+        return StoryPlan(
+            generation,
+            groups,
+            batch=True,
+            lexicon=lexicon,
+            lexicon_ids=[a.id for a in originals],
+            read={a.id: a for a in articles},
+        )
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
     known = [(i, day) for i, day, copy_of in catalogue if copy_of is None and i in story_of]
@@ -305,7 +234,8 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, sta
     names = list(members)
     # Stories older than one of their articles are built again from what is stored now.
     changed: set[str] = store.outdated_stories() & set(members)
-    cluster_start = time.perf_counter()
+    plan = StoryPlan(generation, [], storylines=any(s.storyline is None for s in existing))
+    since = started()
     if new:
         clusterer = StreamClusterer(len(new[0].vector))
         known_ids = [i for i, _ in known]
@@ -328,32 +258,100 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, sta
             members[names[label]].append(article.id)
             story_of[article.id] = names[label]
             changed.add(names[label])
+        # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+        plan.lexicon, plan.lexicon_ids = clusterer.lexicon, [*known_ids, *(a.id for a in new)]
     # Copies join their original's story: they widen coverage but add no independent report.
     for i, _, copy_of in catalogue:
         if copy_of is not None and i not in story_of and copy_of in story_of:
             story_of[i] = story_of[copy_of]
             members[story_of[i]].append(i)
             changed.add(story_of[i])
-    stages.add("cluster", time.perf_counter() - cluster_start, len(new))
+    stages.done("cluster", since, len(new))
     unread = [i for sid in changed for i in members[sid] if i not in read]
     read |= {a.id: a for a in read_stored(store, unread)}
-    advance = progress("Comparing stories", len(changed))
-    rebuilt = []
-    for sid in sorted(changed):
-        rebuilt.append(build_story([read[i] for i in members[sid]], max_words, store, stages))
-        advance(1)
-    if changed:
+    plan.groups = [[read[i] for i in members[sid]] for sid in sorted(changed)]
+    # A story's id follows its earliest article, so an earlier newcomer renames it.
+    plan.removed = changed & set(labels)
+    plan.storylines = plan.storylines or bool(changed)
+    return plan
+
+
+def build_planned(
+    store: Store,
+    plan: StoryPlan,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    workers: int = 0,
+    stages: Stages | None = None,
+) -> list[Story]:
+    """The stories of ``plan``, built on ``workers`` processes (0: one per core) by
+    :func:`storyline.build.build_all`; their sentence vectors read from the store's cache where it has
+    them, and those computed now cached as each task finishes."""
+    stages = stages or Stages()
+    since = started()
+    members = [a for group in plan.groups for a in group]
+    cached_sentence_vectors(members, store)
+    advance = progress("Comparing stories", len(plan.groups))
+    built: list[Story | None] = [None] * len(plan.groups)
+    for task, stories, computed in build_all(
+        plan.groups, max_words, workers or default_workers(), advance, stages
+    ):
         with store.transaction():
-            store.claim_stories(generation)
-            # A story's id follows its earliest article, so an earlier newcomer renames it.
-            store.update_stories(rebuilt, removed=changed & set(labels))
-            if new:
-                # The clusterer counted the newcomers on top of the stored articles: every original in a
-                # story.
-                store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
-    if changed or any(s.storyline is None for s in existing):
-        with stages.time("storylines", len(changed)):
-            update_storylines(store)
+            cache_sentence_vectors(computed, store)
+        for g, story in zip(task, stories, strict=True):
+            built[g] = story
+    stages.done("build stories", since, len(plan.groups))
+    return [s for s in built if s is not None]
+
+
+def save_planned(store: Store, plan: StoryPlan, stories: list[Story], stages: Stages | None = None) -> None:
+    """Save the stories built for ``plan`` with their lexicon in one transaction (failing with
+    :class:`StoreConflict` should another run have saved stories since the plan was made), then thread
+    the storylines."""
+    stages = stages or Stages()
+    if plan.batch:
+        stories = sorted(stories, key=lambda s: (-len(s.article_ids), s.title))
+    if plan.batch or stories:
+        with store.transaction():
+            store.claim_stories(plan.generation)
+            if plan.batch:
+                store.replace_stories(stories)
+            else:
+                store.update_stories(stories, removed=plan.removed)
+            if plan.lexicon is not None:
+                store.save_lexicon(plan.lexicon_ids, plan.lexicon.to_bytes())
+    if plan.storylines:
+        with stages.time("storylines", len(stories)):
+            update_storylines(store, plan.read)
+
+
+def update_stories(
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    stages: Stages | None = None,
+    workers: int = 0,
+) -> None:
+    """Bring the store's stories up to date (``store.stories()`` reads them): plan them from the store
+    (:func:`plan_stories`), build them without it (:func:`build_planned`), save them
+    (:func:`save_planned`).
+
+    Stories are derived from the articles and saved in one transaction with the counts they were
+    clustered with, so a run killed at any point leaves the previous stories, and the next run (which
+    finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
+    run save stories between this run's reading and saving, this run starts again from what that one
+    saved (``claim_stories``).
+    """
+    stages = stages or Stages()
+    for _attempt in range(WRITE_ATTEMPTS):
+        try:
+            plan = plan_stories(store, progress, stages)
+            stories = build_planned(store, plan, progress, max_words, workers, stages)
+            save_planned(store, plan, stories, stages)
+            return
+        except StoreConflict:
+            continue
+    raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
 
 
 def update_storylines(store: Store, read: dict[str, Article] | None = None) -> None:
@@ -413,9 +411,9 @@ def run_job(
     """The main job (``storyline run``): ingest ``paths``, bring the stories up to date, write the reports
     to ``out``; each stage timed into ``stages``. The ingest result, the stories document and the files."""
     stages = stages or Stages()
-    start = time.perf_counter()
+    since = started()
     result = ingest_paths(store, paths, progress, reader=reader, workers=workers)
-    stages.add("ingest", time.perf_counter() - start, result.ingested + len(result.duplicates))
+    stages.done("ingest", since, result.ingested + len(result.duplicates))
     update_stories(store, progress, max_words, stages)
     with stages.time("report"):
         doc = stories_document(store, result.to_dict())

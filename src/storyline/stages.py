@@ -1,26 +1,41 @@
-"""Wall-clock seconds and item counts per stage of a run, for the progress display and bench/run.py.
+"""Wall-clock seconds, CPU seconds and item counts per stage of a run, for the command line and bench/run.py.
 
-A stage may be timed many times (once per story, say): its seconds and items add up. Stages that run in
-worker processes report the seconds their workers spent, summed over workers (core-seconds), which
-:meth:`Stages.add` takes in as they come back.
+A stage may be timed many times (once per story, say): its figures add up. CPU seconds are this
+process's and those of the worker processes that ended during the stage (a pool's workers end with
+it), so a stage run on two busy cores shows about twice its wall time in CPU. Stages timed inside worker
+processes come back with their results and are added in (:meth:`Stages.merge`); their seconds are then
+summed over the workers.
 """
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
+def cpu_seconds() -> float:
+    """CPU seconds so far of this process and of its child processes that have ended."""
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def started() -> tuple[float, float]:
+    """The wall clock and CPU seconds now, for :meth:`Stages.done`."""
+    return time.perf_counter(), cpu_seconds()
+
+
 @dataclass
 class Stage:
     seconds: float = 0.0
+    cpu: float = 0.0
     items: int = 0
 
     @property
     def rate(self) -> float | None:
-        """Items a second, None when the stage took no measurable time or counted nothing."""
+        """Items a (wall-clock) second, None when the stage took no measurable time or counted nothing."""
         return self.items / self.seconds if self.seconds > 0 and self.items else None
 
 
@@ -30,19 +45,25 @@ class Stages:
 
     stages: dict[str, Stage] = field(default_factory=dict)
 
-    def add(self, name: str, seconds: float, items: int = 0) -> None:
+    def add(self, name: str, seconds: float, items: int = 0, cpu: float = 0.0) -> None:
         stage = self.stages.setdefault(name, Stage())
         stage.seconds += seconds
+        stage.cpu += cpu
         stage.items += items
 
     @contextmanager
     def time(self, name: str, items: int = 0) -> Iterator[None]:
-        start = time.perf_counter()
+        since = started()
         try:
             yield
         finally:
-            self.add(name, time.perf_counter() - start, items)
+            self.done(name, since, items)
+
+    def done(self, name: str, since: tuple[float, float], items: int = 0) -> None:
+        """Add the time since ``since`` (:func:`started`) to stage ``name``: for a stage whose item count
+        is known only at its end."""
+        self.add(name, time.perf_counter() - since[0], items, cpu_seconds() - since[1])
 
     def merge(self, other: Stages) -> None:
         for name, stage in other.stages.items():
-            self.add(name, stage.seconds, stage.items)
+            self.add(name, stage.seconds, stage.items, stage.cpu)

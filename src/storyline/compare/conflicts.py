@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -176,8 +177,14 @@ class Holder:
         return bool(self.first and other.first and self.first != other.first)
 
 
+@lru_cache(maxsize=256)
+def _text_words(text: str) -> frozenset[str]:
+    """An article's words, lower-cased: read for every sentence of it compared (cached)."""
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
 def _role_holders(article: Article, sentence: str) -> Iterator[tuple[str, Holder, str]]:
-    words = frozenset(w.lower() for w in _WORD.findall(article.text))
+    words = _text_words(article.text)
     for m in _ROLE_HOLDER.finditer(sentence):
         if _NOT_CURRENT.search(sentence[: m.start()]):
             continue  # "former minister X" is not the minister now

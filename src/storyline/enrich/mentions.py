@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from storyline.enrich import times as _times
 
@@ -761,7 +762,9 @@ def dates(sentence: str, published: str | None = None) -> list[DateMention]:
     return found
 
 
-def names(sentence: str) -> set[str]:
+# Comparison asks for the names of a sentence (and of a whole article) once per pair it is in: cached.
+@lru_cache(maxsize=1 << 14)
+def names(sentence: str) -> frozenset[str]:
     """Capitalised name-like phrases, normalised ("Jo Song-gil" and "Jo Song Gil" alike)."""
     keys = set()
     for m in _NAME.finditer(sentence):
@@ -774,4 +777,4 @@ def names(sentence: str) -> set[str]:
         if not words or (len(words) == 1 and len(words[0]) < 3):
             continue
         keys.add(" ".join(re.sub(r"['’]s$", "", w.lower()).strip("'’") for w in words))
-    return keys
+    return frozenset(keys)
