@@ -119,11 +119,13 @@ def _progress_shown() -> bool:
 
 
 class RateColumn(ProgressColumn):
-    """Items a second of a stage so far."""
+    """Items a second of a stage so far (its items done over its time)."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.1f}/s", style="progress.data.speed")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not elapsed or not task.completed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:,.1f}/s", style="progress.data.speed")
 
 
 def _stages_table(stages: Stages) -> Table:
