@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The tests also run the Spark engine; the demo and a plain install need no pyspark.
+SPARK_STAMP := $(VENV)/.spark-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: demo test lint bench clean
 
@@ -13,12 +15,17 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[spark]'
+	rm -f $(VENV)/.spark-*
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)  ## install, then run the main job on the demo corpus
 	rm -rf demo-out
 	$(BIN)/storyline run demo/corpus --out demo-out
 	@echo "Open demo-out/report.html in a browser (or read demo-out/report.md)."
 
-test: $(STAMP) lint  ## install, lint, run the whole test suite
+test: $(STAMP) $(SPARK_STAMP) lint  ## install, lint, run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

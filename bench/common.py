@@ -9,6 +9,7 @@ import platform
 import re
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,26 @@ def dev_events(name: str) -> tuple[list[Article], dict[str, str]]:
         for i, r in enumerate(read_jsonl(folder / "articles.dev.jsonl"))
     ]
     return articles, gold
+
+
+@contextmanager
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server (Debian's package, the same one the tests start: tests/pg_server.py),
+    whose ``new_database()`` hands out URLs of empty databases; None when PostgreSQL is not installed."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pg_server import PostgresServer, postgres_bin
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        yield None
+        return
+    server = PostgresServer(bin_dir)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def machine() -> str:

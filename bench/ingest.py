@@ -1,6 +1,6 @@
-"""Ingest throughput: HTML pages/s and JSONL records/s into a fresh SQLite store, without NLP.
+"""Ingest throughput: HTML pages/s and JSONL records/s into a fresh store, SQLite and PostgreSQL, without NLP.
 
-    python bench/ingest.py [--pages 1200] [--record]
+    python bench/ingest.py [--pages 1200] [--backends sqlite,postgresql] [--record]
     (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 Inputs are built at run time from the article texts of ../shared/data (Multi-News and ECB+ dev): each text
@@ -10,8 +10,10 @@ about 60 KB with six times the scripts and menus, closer to what big news sites 
 The furniture sits in <nav>, <aside> and <footer> elements, which ingest cuts before extraction; sites that
 build menus from plain <div>s cost more per page than these.
 Measured: read + extract (trafilatura) + metadata (page tags, htmldate) + language + exact and near-duplicate
-detection + SQLite commit, with 1 and with 2 worker processes. As a reference in the same run: trafilatura's
-bare extraction with its own full metadata on the same pages, one process.
+detection + commit, with 1 and with 2 worker processes. On PostgreSQL the store is a database on a local
+server this script starts (Debian's package, as the tests do: initdb and pg_ctl in a temporary folder),
+reached over TCP on loopback; each run gets a new, empty database. As a reference in the same run:
+trafilatura's bare extraction with its own full metadata on the same pages, one process.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import html
 import json
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import trafilatura
 
-from common import DATA, markdown_table, read_jsonl, record
+from common import DATA, markdown_table, postgres_server, read_jsonl, record
 from storyline.ingest import Reader
 from storyline.pipeline import ingest_paths
 from storyline.store import open_store
@@ -58,7 +61,7 @@ def page(i: int, text: str, furniture: int = 1) -> str:
 <footer>{FOOTER}<p>We use cookies to improve your experience.</p></footer></body></html>"""
 
 
-def timed_ingest(paths: list[Path], workers: int, db: Path) -> tuple[float, int]:
+def timed_ingest(paths: list[Path], workers: int, db: Path | str) -> tuple[float, int]:
     with open_store(db) as store:
         start = time.perf_counter()
         result = ingest_paths(store, paths, reader=Reader(), workers=workers)
@@ -74,7 +77,15 @@ def main() -> None:
     parser.add_argument(
         "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
     )
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgresql",
+        help="stores to ingest into, comma-separated [sqlite,postgresql]",
+    )
     args = parser.parse_args()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if unknown := set(backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))} (choose from sqlite, postgresql)")
     corpus = texts(args.pages)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,24 +109,41 @@ def main() -> None:
             trafilatura.bare_extraction(doc, with_metadata=True, include_comments=False, include_tables=False)
         reference = len(raw) / (time.perf_counter() - start)
         rows.append(
-            ["HTML", "trafilatura bare_extraction + metadata only (reference)", 1, len(raw), reference]
+            [
+                "HTML",
+                "none",
+                "trafilatura bare_extraction + metadata only (reference)",
+                1,
+                len(raw),
+                reference,
+            ]
         )
 
-        for folder in (pages_dir, heavy_dir):
-            for workers in (1, 2):
-                elapsed, n = timed_ingest([folder], workers, root / f"{folder.name}-{workers}.db")
-                rows.append(
-                    ["HTML", f"storyline ingest ({size[folder]:.0f} KB pages)", workers, n, n / elapsed]
-                )
-        for workers in (1, 2):
-            elapsed, n = timed_ingest([jsonl], workers, root / f"jsonl-{workers}.db")
-            rows.append(["JSONL", "storyline ingest (language detected)", workers, n, n / elapsed])
-    table = markdown_table(["input", "what", "workers", "records", "records/s"], rows)
+        with postgres_server() if "postgresql" in backends else nullcontext() as server:
+            for backend in backends:
+                if backend == "postgresql" and server is None:
+                    print("PostgreSQL is not installed (apt-get install postgresql): its rows are left out")
+                    continue
+
+                def new_db(name: str, backend: str = backend) -> Path | str:
+                    return root / f"{name}.db" if backend == "sqlite" else server.new_database()
+
+                for folder in (pages_dir, heavy_dir):
+                    for workers in (1, 2):
+                        elapsed, n = timed_ingest([folder], workers, new_db(f"{folder.name}-{workers}"))
+                        what = f"storyline ingest ({size[folder]:.0f} KB pages)"
+                        rows.append(["HTML", backend, what, workers, n, n / elapsed])
+                for workers in (1, 2):
+                    elapsed, n = timed_ingest([jsonl], workers, new_db(f"jsonl-{workers}"))
+                    rows.append(
+                        ["JSONL", backend, "storyline ingest (language detected)", workers, n, n / elapsed]
+                    )
+    table = markdown_table(["input", "store", "what", "workers", "records", "records/s"], rows)
     print(table)
     if args.record:
         record(
             "Ingest throughput (bench/ingest.py)",
-            f"python bench/ingest.py --pages {args.pages} --record",
+            f"python bench/ingest.py --pages {args.pages} --backends {','.join(backends)} --record",
             table,
         )
 

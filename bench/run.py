@@ -119,9 +119,9 @@ def timed_run(inputs: list[Path], out: Path, db: Path) -> tuple[float, float, St
     stages = Stages()
     with open_store(db) as store:
         start, cpu = time.perf_counter(), cpu_seconds()
-        _, doc, _ = run_job(store, inputs, out, reader=Reader(), workers=0, stages=stages)
+        _, model, _ = run_job(store, inputs, out, reader=Reader(), stages=stages)
         elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    return elapsed, cpu, stages, doc
+    return elapsed, cpu, stages, model.model_dump(mode="json")
 
 
 def timed_ingest(inputs: list[Path], db: Path) -> tuple[float, int]:

@@ -1,14 +1,17 @@
 """Web server latency under load: concurrent clients on loopback against the story list and story pages.
 
-    python bench/serve_load.py [--clients 100] [--seconds 30] [--db FILE] [--record]
+    python bench/serve_load.py [--clients 100] [--seconds 30] [--backends sqlite,postgresql] [--db FILE]
+                               [--record]
     (--record appends the run to bench/results.jsonl and rewrites this benchmark's table in BENCHMARKS.md)
 
 The server is ``storyline serve`` in its own process over the demo store (built from demo/corpus into
-.bench-cache/serve-demo.db on first use, or ``--db``). Each client loops without pause over the list page
-and every story page in turn, over a keep-alive connection of its own (a bare asyncio HTTP/1.1 client: the
-generator shares the cores with the server and must not be what is measured). As a baseline in the same
-run, one client alone measures the same pages' latency without contention first. An error is any answer
-but 200, or a failed or timed-out request.
+.bench-cache/serve-demo.db on first use, or ``--db``), and over the same stories built into a database on a
+local PostgreSQL server this script starts (Debian's package, as the tests do), reached over TCP on
+loopback. Each client loops without pause over the list page and every story page in turn, over a
+keep-alive connection of its own (a bare asyncio HTTP/1.1 client: the generator shares the cores with the
+server and must not be what is measured). As a baseline in the same run, one client alone measures the
+same pages' latency without contention first. An error is any answer but 200, or a failed or timed-out
+request.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import numpy as np
 
-from common import CACHE, ROOT, markdown_table, record
+from common import CACHE, ROOT, markdown_table, postgres_server, record
 
 P99_TARGET_MS = 300  # from the issue's acceptance criteria
 REQUEST_TIMEOUT_S = 30
@@ -41,11 +46,12 @@ class Run:
     seconds: float = 0.0
     server_cpu: float = 0.0  # seconds of CPU the server process used during the run
 
-    def row(self, name: str, clients: int) -> list[object]:
+    def row(self, store: str, name: str, clients: int) -> list[object]:
         every = [x for xs in self.latencies.values() for x in xs]
         p = np.percentile(every, [50, 99]) * 1000 if every else [float("nan")] * 2
         by_kind = {k: np.percentile(v, 99) * 1000 if v else float("nan") for k, v in self.latencies.items()}
         return [
+            store,
             name,
             clients,
             len(every),
@@ -78,7 +84,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def server_demo_db(server: object) -> str:
+    """The demo corpus run into a new database on the PostgreSQL server: the SQLite store's stories."""
+    url = server.new_database()  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [BIN / "storyline", "run", ROOT / "demo" / "corpus", "--out", out, "--db", url],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+    return url
+
+
+def start_server(db: Path | str, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "STORYLINE_TOKEN"}
     server = subprocess.Popen(
         [BIN / "storyline", "serve", "--db", db, "--port", str(port)],
@@ -170,20 +189,8 @@ async def load(base: str, paths: list[str], clients: int, seconds: float, pid: i
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--baseline-seconds", type=float, default=5.0)
-    parser.add_argument("--db", type=Path, help="Store to serve [default: the demo corpus, built once].")
-    parser.add_argument(
-        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
-    )
-    args = parser.parse_args()
-
-    db = args.db or demo_db()
+def measure(db: Path | str, args: argparse.Namespace) -> tuple[Run, Run, list[dict[str, object]]]:
+    """One client alone, then ``args.clients`` at once, against ``storyline serve`` over ``db``."""
     port = free_port()
     server = start_server(db, port)
     base = f"http://127.0.0.1:{port}"
@@ -198,8 +205,45 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    return baseline, loaded, stories
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--baseline-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--backends", default="sqlite,postgresql", help="stores to serve, comma-separated [sqlite,postgresql]"
+    )
+    parser.add_argument(
+        "--db", type=Path, help="SQLite store to serve [default: the demo corpus, built once]."
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="append the run to bench/results.jsonl and update BENCHMARKS.md"
+    )
+    args = parser.parse_args()
+
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if unknown := set(backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))} (choose from sqlite, postgresql)")
+    rows, stories = [], []
+    with postgres_server() if "postgresql" in backends else nullcontext() as pg:
+        for backend in backends:
+            if backend == "postgresql" and pg is None:
+                print("PostgreSQL is not installed (apt-get install postgresql): its rows are left out")
+                continue
+            db = (args.db or demo_db()) if backend == "sqlite" else server_demo_db(pg)
+            baseline, loaded, stories = measure(db, args)
+            rows += [
+                baseline.row(backend, "one client (baseline)", 1),
+                loaded.row(backend, "load", args.clients),
+            ]
 
     header = [
+        "store",
         "run",
         "clients",
         "requests",
@@ -211,18 +255,18 @@ def main() -> None:
         "p99 story",
         "server CPU ms/req",
     ]
-    table = markdown_table(
-        header, [baseline.row("one client (baseline)", 1), loaded.row("load", args.clients)]
-    )
+    table = markdown_table(header, rows)
     table += (
-        f"\n\n{len(paths)} pages (the list and {len(stories)} story pages), {args.seconds:g} s under load, "
+        f"\n\n{len(stories) + 1} pages per store (the list and {len(stories)} story pages), "
+        f"{args.seconds:g} s under load, "
         f"{args.baseline_seconds:g} s baseline; target p99 ≤ {P99_TARGET_MS} ms."
     )
     print(table)
     if args.record:
         record(
             "Serve latency under load (bench/serve_load.py)",
-            f"python bench/serve_load.py --clients {args.clients} --seconds {args.seconds:g} --record",
+            f"python bench/serve_load.py --clients {args.clients} --seconds {args.seconds:g} "
+            f"--backends {','.join(backends)} --record",
             table,
         )
 

@@ -1,7 +1,8 @@
 """The report renderers turn a ``stories.json`` document into Markdown and a self-contained HTML page.
 
 Every test builds a small, fictional document by hand, so these tests double as examples of what
-the renderers expect and what readers of the reports will see.
+the renderers expect and what readers of the reports will see. The renderers take the typed contract
+(``StoriesDocument``): a document is validated first, and one the contract refuses is never rendered.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from markupsafe import escape as html_escape
+from pydantic import ValidationError
 
-from storyline.report import render_html, render_markdown
+from storyline.contract import StoriesDocument
+from storyline.report import render_html as html_of_document
+from storyline.report import render_markdown as markdown_of_document
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_SOURCE = '"><img src=x onerror=alert(1)>'
@@ -30,14 +35,57 @@ QUOTE_LENGTH_A = "The new line will be 12 km long."
 QUOTE_LENGTH_B = "The 14 km extension was approved."
 
 
+def render_markdown(doc: dict[str, Any]) -> str:
+    return markdown_of_document(StoriesDocument.model_validate(doc))
+
+
+def render_html(doc: dict[str, Any]) -> str:
+    return html_of_document(StoriesDocument.model_validate(doc))
+
+
+def framing(article_id: str, genre: str, tone: float | None, quoted: list[str]) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "genre": genre,
+        "tone": tone,
+        "tone_sentences": [],
+        "tone_note": None if tone is not None else "no tone model reads this language",
+        "quoted_sources": quoted,
+        "voices": [],
+        "own_views": [],
+    }
+
+
+def empty_story(story_id: str, title: str, articles: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A story with every list empty: what the contract allows at the least."""
+    return {
+        "id": story_id,
+        "title": title,
+        "storyline": None,
+        "articles": articles or [],
+        "summary": [],
+        "shared": [],
+        "unique": [],
+        "conflicts": [],
+        "updates": [],
+        "framing": [],
+        "timeline": [],
+        "key_entities": [],
+        "time_span": None,
+        "source_count": 0,
+    }
+
+
 def make_doc() -> dict[str, Any]:
     """A two-story document: one story with every section filled in, one with every list empty."""
     return {
         "generated": "2026-11-23T10:00:00+00:00",
+        "storylines": [],
         "stories": [
             {
                 "id": "s1",
                 "title": "Tram line | harbour extension approved",
+                "storyline": None,
                 "articles": [
                     {
                         "id": "a1",
@@ -99,14 +147,10 @@ def make_doc() -> dict[str, Any]:
                         ],
                     }
                 ],
+                "updates": [],
                 "framing": [
-                    {
-                        "article_id": "a1",
-                        "genre": "report",
-                        "tone": 0.1,
-                        "quoted_sources": ["Mayor Ines Vale"],
-                    },
-                    {"article_id": 'a2"><b>', "genre": "opinion", "tone": -0.6, "quoted_sources": []},
+                    framing("a1", "report", 0.1, ["Mayor Ines Vale"]),
+                    framing('a2"><b>', "opinion", -0.6, []),
                 ],
                 "timeline": [
                     {
@@ -119,17 +163,7 @@ def make_doc() -> dict[str, Any]:
                 "key_entities": ["Riverside Council", "Ines Vale"],
                 "source_count": 2,
             },
-            {
-                "id": "s2",
-                "title": "Quiet week at the observatory",
-                "articles": [],
-                "summary": [],
-                "shared": [],
-                "unique": [],
-                "conflicts": [],
-                "framing": [],
-                "timeline": [],
-            },
+            empty_story("s2", "Quiet week at the observatory"),
         ],
         "ingest": {
             "ingested": 4,
@@ -266,17 +300,20 @@ def test_markdown_links_only_http_urls_and_escapes_raw_html() -> None:
 
 def _one_story_doc(title: str, summary: str, quote: str) -> dict[str, Any]:
     """One story of one article, cited once: the smallest document that shows each text once."""
-    article = {"id": "m1", "title": title, "source": "Harbour Post", "published": "2026-11-22"}
+    article = {"id": "m1", "title": title, "source": "Harbour Post", "url": None}
+    article |= {"published": "2026-11-22", "language": "en"}
     citation = {"article_id": "m1", "quote": quote}
+    story = empty_story("m", title, [article])
+    story["summary"] = [{"text": summary, "citations": [citation]}]
+    return document([story])
+
+
+def document(stories: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "stories": [
-            {
-                "id": "m",
-                "title": title,
-                "articles": [article],
-                "summary": [{"text": summary, "citations": [citation]}],
-            }
-        ]
+        "generated": "2026-11-23T10:00:00+00:00",
+        "storylines": [],
+        "stories": stories,
+        "ingest": {"ingested": 0, "duplicates": [], "rejected": []},
     }
 
 
@@ -321,7 +358,8 @@ def test_markdown_marks_empty_sections_as_none() -> None:
     markdown = render_markdown(make_doc())
     empty_story = markdown.split("## 2. Quiet week at the observatory", 1)[1].split("## Ingest", 1)[0]
 
-    assert empty_story.count("_None._") == 7
+    # Articles, summary, shared, unique, conflicts, updates, framing, timeline.
+    assert empty_story.count("_None._") == 8
 
 
 # --------------------------------------------------------------------------- HTML
@@ -350,8 +388,8 @@ def test_html_escapes_hostile_titles_sources_and_urls() -> None:
 
     assert HOSTILE_TITLE not in html
     assert HOSTILE_SOURCE not in html
-    assert escape(HOSTILE_TITLE, quote=True) in html
-    assert escape(HOSTILE_SOURCE, quote=True) in html
+    assert html_escape(HOSTILE_TITLE) in html
+    assert html_escape(HOSTILE_SOURCE) in html
     assert "<img" not in html and "<script" not in html
     # A javascript: URL is shown as text, never as a link.
     assert HOSTILE_URL in html
@@ -382,8 +420,8 @@ def test_html_summary_citations_link_to_highlightable_quotes_in_the_source_cards
     assert SENTENCE_1 in html and SENTENCE_2 in html
     # Each summary sentence is followed by numbered links whose tooltip shows the quote...
     assert (
-        f'<span class="sentence">{SENTENCE_1}</span><sup class="cites">'
-        f'<a href="#s1-q1" title="“{QUOTE_GAZETTE}” — Riverside Gazette"'
+        f'<span class="summary-sentence">{SENTENCE_1}</span><sup class="cites">'
+        f'<a class="cite" href="#s1-q1" title="Riverside Gazette: “{QUOTE_GAZETTE}”"'
     ) in html
     # ...and each link lands on the quoted passage inside that article's card.
     card_a1 = html.split('id="s1-a1"', 1)[1].split("</article>", 1)[0]
@@ -413,13 +451,14 @@ def test_html_shows_shared_unique_conflict_and_timeline_sections() -> None:
     html = render_html(make_doc())
 
     assert "The extension was approved." in html
-    assert '<a class="badge" href="#s1-q1"' in html
+    # Each source that states a shared fact is a badge linking to the passage it states it in.
+    assert '<a class="badge cite" href="#s1-q1"' in html
     assert "The vote was 31 to 4." in html
     assert html.count('<div class="conflict ') == 1
     assert "⚠ number conflict" in html and "length of the new line" in html
-    assert '<span class="value">12 km</span>' in html and '<span class="value">14 km</span>' in html
+    assert '<mark class="value">12 km</mark>' in html and '<mark class="value">14 km</mark>' in html
     assert QUOTE_LENGTH_A in html and QUOTE_LENGTH_B in html
-    assert '<time datetime="2026-11-19">2026-11-19</time>Council vote on the tram extension.' in html
+    assert '<time datetime="2026-11-19">2026-11-19</time> Council vote on the tram extension.' in html
 
 
 def test_html_shows_the_ingest_ledger() -> None:
@@ -435,25 +474,26 @@ def test_html_shows_the_ingest_ledger() -> None:
 
 
 def _sparse_docs() -> list[dict[str, Any]]:
-    empty_lists = copy.deepcopy(make_doc()["stories"][1])
-    nulls = {key: None for key in ("title", "articles", "summary", "shared", "unique", "conflicts")}
+    """Documents the contract allows that have little in them, or citations that lead nowhere."""
+    no_framing_tone = copy.deepcopy(make_doc())
+    no_framing_tone["stories"][0]["framing"][0] = framing("a1", "report", None, [])
     broken_citations = copy.deepcopy(make_doc())
     broken_citations["stories"][0]["timeline"][0]["citations"] = [{"article_id": "missing", "quote": "?"}]
-    broken_citations["stories"][0]["framing"][0]["tone"] = "n/a"
+    untitled = empty_story("bare", "")
+    untitled["time_span"] = {"start": "2026-11-02", "end": "2026-11-02"}
     return [
-        {},
-        {"stories": []},
-        {"stories": [empty_lists]},
-        {"stories": [nulls], "ingest": {"ingested": 0, "duplicates": [], "rejected": []}},
-        {"stories": [{"id": "bare"}], "ingest": {}},
+        document([]),
+        document([empty_story("s2", "Quiet week")]),
+        document([untitled]),
+        no_framing_tone,
         broken_citations,
     ]
 
 
 @pytest.mark.parametrize(
-    "doc", _sparse_docs(), ids=["empty", "no-stories", "empty-lists", "nulls", "bare", "odd"]
+    "doc", _sparse_docs(), ids=["no-stories", "empty-lists", "untitled", "no-tone", "unlisted-citation"]
 )
-def test_renderers_cope_with_empty_missing_and_odd_data(doc: dict[str, Any]) -> None:
+def test_renderers_cope_with_empty_and_dangling_data(doc: dict[str, Any]) -> None:
     markdown = render_markdown(doc)
     html = render_html(doc)
     page = _Page(html)
@@ -461,14 +501,73 @@ def test_renderers_cope_with_empty_missing_and_odd_data(doc: dict[str, Any]) -> 
     assert markdown.startswith("# Storyline report")
     assert page.errors == [] and page.open == []
     ids = set(page.attr_values("id"))
+    # Even a citation of an article the story does not list leads to its quote.
     assert {href[1:] for href in page.attr_values("href") if href.startswith("#")} <= ids
 
 
-def test_renderers_do_not_modify_the_document() -> None:
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda doc: doc.pop("ingest"),
+        lambda doc: doc["stories"][0].pop("conflicts"),
+        lambda doc: doc["stories"][0]["framing"][0].update(tone="n/a"),
+        lambda doc: doc["stories"][0].update(summary=None),
+        lambda doc: doc["stories"][0].update(extra_field=1),
+    ],
+    ids=["no-ingest", "no-conflicts", "tone-not-a-number", "null-summary", "unknown-field"],
+)
+def test_a_document_the_contract_refuses_is_never_rendered(broken: Any) -> None:
     doc = make_doc()
-    before = copy.deepcopy(doc)
+    broken(doc)
 
-    render_markdown(doc)
-    render_html(doc)
+    with pytest.raises(ValidationError):
+        render_html(doc)
+
+
+def test_renderers_do_not_modify_the_document() -> None:
+    doc = StoriesDocument.model_validate(make_doc())
+    before = doc.model_copy(deep=True)
+
+    markdown_of_document(doc)
+    html_of_document(doc)
 
     assert doc == before
+
+
+# --------------------------------------------------------------------------- the report and the web UI
+
+
+def _without_links(html: str) -> str:
+    # Where a citation leads is the page's own (the report's quote card, the web page's sentence), and
+    # so is the level of a heading (a story is a section of the report, the whole web page).
+    return re.sub(r"<(/?)h\d>", r"<\1h>", re.sub(r' (href|id)="[^"]*"', "", html))
+
+
+def _blocks(html: str, pattern: str) -> list[str]:
+    return [_without_links(found) for found in re.findall(pattern, html, re.S)]
+
+
+def test_the_report_and_the_web_story_page_render_a_story_with_the_same_markup() -> None:
+    from storyline.model import Article
+    from storyline.serve.catalog import Snapshot, entry_of
+    from storyline.serve.pages import story_html
+
+    doc = StoriesDocument.model_validate(make_doc())
+    story = doc.stories[0]
+    quotes = [QUOTE_GAZETTE, QUOTE_START, QUOTE_LENGTH_A, QUOTE_HOSTILE, QUOTE_LENGTH_B]
+    articles = {
+        a.id: Article(id=a.id, text=" ".join(quotes), title=a.title, source=a.source) for a in story.articles
+    }
+    snapshot = Snapshot([entry_of(story)], articles, {a: story.id for a in articles})
+    web = story_html(snapshot, snapshot.by_id[story.id])
+    report = html_of_document(doc)
+
+    for pattern in (
+        r'<p class="summary-text">.*?</p>',
+        r'<div class="conflict .*?</div>',
+        r'<ul class="facts">.*?</ul>',
+        r'<div class="groups">.*?</div></div>',
+        r'<ol class="timeline">.*?</ol>',
+        r'<table class="framing-table">.*?</table>',
+    ):
+        assert _blocks(web, pattern) == _blocks(report, pattern) != [], pattern

@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -28,7 +29,7 @@ from storyline import contract, pipeline
 from storyline.ingest import Ingestor
 from storyline.ingest.readers import Record
 from storyline.model import Article
-from storyline.serve import create_app
+from storyline.serve import catalog, create_app
 from storyline.store import open_store
 
 TOKEN = "s3cret-token-for-tests"
@@ -42,6 +43,10 @@ HOSTILE_TEXT = (
     "Firefighters from Hollvik fought the blaze at the timber yard until dawn "
     "<script>window.__pwned=1</script>. Residents said the smoke "
     "\"</span><iframe srcdoc='<script>parent.__pwned=1</script>'>\" hung over Hollvik."
+)
+TARN_TEXT = (
+    "The old stone bridge at Tarnby was closed to traffic on Friday after engineers found a crack in its "
+    "central arch. The county council said the closure would last at least a month."
 )
 RAW_PAYLOADS = ("<script>window.__pwned", "<img src=x", "<svg onload", "<iframe", 'href="javascript:')
 
@@ -260,6 +265,22 @@ def test_a_posted_article_joins_its_story_at_once(writable: TestClient) -> None:
     assert hollvik["article_count"] < len(members)
     again = writable.post("/api/articles", json=NEW_ARTICLE, headers=auth).json()
     assert again["articles"][0]["status"] == "duplicate"
+
+
+def test_what_another_process_commits_is_served_within_the_recheck_interval(
+    served_db: Path, tmp_path: Path
+) -> None:
+    db = copy_store(served_db, tmp_path / "copy.db")
+    with TestClient(create_app(db)) as client:
+        before = list_stories(client).total
+        with open_store(db) as store:  # another connection, as `storyline ingest` in another process
+            ingestor = Ingestor(store)
+            newcomer = article("tarn-1", "The Tarnby Post", "2031-05-02", "Tarnby bridge closed", TARN_TEXT)
+            with store.transaction():
+                store.record("elsewhere", [ingestor.add(Record("elsewhere#tarn-1", article=newcomer))])
+            pipeline.update_stories(store)
+        time.sleep(catalog.RECHECK_S * 2)
+        assert list_stories(client).total == before + 1
 
 
 # -- the pages in a browser: lenient where the API is strict -------------------------------------

@@ -258,18 +258,23 @@ def test_a_stored_feed_gets_storylines_in_stories_json(tmp_path: Path) -> None:
 
 
 def test_reports_show_a_storyline_with_its_events_in_time_order() -> None:
+    from storyline.contract import StoriesDocument
     from storyline.report import render_html, render_markdown
 
     def story(id_: str, title: str, start: str) -> dict[str, Any]:
+        lists = ("articles", "summary", "shared", "unique", "conflicts", "updates", "framing", "timeline")
         return {
             "id": id_,
             "title": title,
             "storyline": "l-1",
-            "articles": [],
+            **{key: [] for key in lists},
+            "key_entities": [],
             "time_span": {"start": start, "end": start},
+            "source_count": 0,
         }
 
     doc = {
+        "generated": "2025-08-09T08:00:00+00:00",
         "storylines": [
             {
                 "id": "l-1",
@@ -285,15 +290,16 @@ def test_reports_show_a_storyline_with_its_events_in_time_order() -> None:
             story("s-a", "Kettle Bridge collapses", "2025-07-24"),
             {**story("s-c", "Ferry sinks", "2025-07-26"), "storyline": "l-2"},
         ],
+        "ingest": {"ingested": 0, "duplicates": [], "rejected": []},
     }
-    markdown = render_markdown(doc)
+    markdown = render_markdown(StoriesDocument.model_validate(doc))
     section = markdown.split("## Storylines", 1)[1].split("\n## ", 1)[0]
     assert "Kettle Bridge collapses" in section and "2025-07-24 – 2025-08-08" in section
     assert section.index("2025-07-24: Kettle Bridge collapses") < section.index(
         "2025-08-08: Minister resigns"
     )
     assert "Ferry sinks" not in section, "a thread of one event is not listed again"
-    html = render_html(doc)
+    html = render_html(StoriesDocument.model_validate(doc))
     nav = html.split('aria-label="Storylines"', 1)[1].split("</nav>", 1)[0]
     assert nav.index('href="#story-2"') < nav.index('href="#story-1"'), (
         "events in time order, not report order"

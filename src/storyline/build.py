@@ -1,39 +1,34 @@
-"""Building stories from their articles, with no store: the per-story stages and the processes that run them.
+"""Building stories from their articles, with no store: the processes the local engine runs them on.
 
 :func:`storyline.pipeline.plan_stories` decides, reading the store, which stories to build and from which
-articles; everything here works on those articles alone (a later driver on another engine can call the
-same functions): :func:`sentence_vectors` for the articles of many stories at once, then per story
-:func:`build_story` (comparison, summary, cast). :func:`build_all` runs them in worker processes when
-there is enough to build, each loading its models once.
+articles; everything here works on those articles alone: :func:`sentence_vectors` for the articles of
+many stories at once, then per story :func:`storyline.story.build_story` (comparison, summary, cast).
+:func:`build_all` runs them in worker processes when there is enough to build, each loading its models
+once (``storyline.engine.LocalEngine.build``; the Spark engine runs ``build_story`` on its executors).
 
 Sentence vectors are the largest cost. They are computed once per distinct sentence text (a syndicated
 copy repeats its original's sentences; so do articles ingest found duplicates of another) and in batches
 across stories; MiniLM's vectors do not depend on how texts are batched, so neither choice changes a
-vector. The store caches them (the caller reads and fills that cache: :func:`storyline.pipeline.
+vector. The store caches them (the caller reads and fills that cache: :func:`storyline.enrich.
 cached_sentence_vectors` and :func:`storyline.pipeline.cache_sentence_vectors`).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 
 import numpy as np
 
-from storyline.cluster import make_story
-from storyline.compare import compare
 from storyline.enrich import split_sentences
-from storyline.enrich.aliases import normalise_name
-from storyline.enrich.annotate import story_entities
 from storyline.enrich.embed import Embedder, default_embedder
 from storyline.model import Article, Story
 from storyline.stages import Stages
-from storyline.summarize import DEFAULT_MAX_WORDS, summarize
+from storyline.story import build_story
+from storyline.summarize import DEFAULT_MAX_WORDS
 
-KEY_ENTITIES = 8
 # Below this many articles to build, starting worker processes (each loads its models, ~3 core-seconds)
 # costs more than it saves.
 PARALLEL_FROM = 200
@@ -63,51 +58,6 @@ def sentence_vectors(articles: Sequence[Article], embedder: Embedder | None = No
     return todo
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def _bare(name: str) -> str:
-    """A name as a cast list shows it: "The Bank of Castria's" -> "The Bank of Castria"."""
-    return _POSSESSIVE.sub("", name.strip()) or name
-
-
-def key_entities(articles: list[Article]) -> list[str]:
-    """The story's cast: entities (aliases merged across articles) that most sources name."""
-    # Named by more than one source when the story has several: not one outlet's aside.
-    floor = 2 if len({a.source or a.id for a in articles}) > 1 else 1
-    cast = []
-    for row in story_entities(articles):
-        if row["sources"] >= floor:
-            names = [_bare(n) for n in row["names"]]
-            proper = [n for n in names if n[:1].isupper() and not n.lower().startswith("the ")]
-            # The name that spells the key ("North Korea", not "North Korean"), else the fullest one.
-            cast.append(max(proper or names, key=lambda n: (normalise_name(n) == row["key"], len(n))))
-    return cast[:KEY_ENTITIES]
-
-
-def build_story(
-    members: list[Article], max_words: int = DEFAULT_MAX_WORDS, stages: Stages | None = None
-) -> Story:
-    """One story from its (enriched) articles: comparison, summary and cast. Sentence vectors missing on
-    a member are computed here (:func:`build_stories` computes them for many stories at once)."""
-    stages = stages or Stages()
-    with stages.time("vectors"):
-        sentence_vectors(members)
-    with stages.time("compare", 1):
-        story = make_story(members)
-        comparison = compare(members)
-    for key, value in comparison.block.items():
-        setattr(story, key, value)
-    with stages.time("summarise", 1):
-        story.summary = summarize(comparison, max_words)
-        # Syndicated copies of one wire story are one independent source.
-        story.source_count = len(
-            {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
-        )
-        story.key_entities = key_entities(members)
-    return story
-
-
 Built = tuple[list[Story], list[Article], Stages]
 
 
@@ -117,7 +67,7 @@ def build_stories(groups: list[list[Article]], max_words: int = DEFAULT_MAX_WORD
     stages = Stages()
     with stages.time("vectors", sum(len(g) for g in groups)):
         computed = sentence_vectors([a for g in groups for a in g])
-    return [build_story(g, max_words, stages) for g in groups], computed, stages
+    return [build_story(g, max_words, stages=stages) for g in groups], computed, stages
 
 
 def tasks(groups: list[list[Article]]) -> list[list[int]]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -38,7 +40,9 @@ from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
 from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
-from storyline.contract import Comparison
+from storyline.contract import Comparison, Conflict, StoriesDocument, TimeSpan
+from storyline.contract import Story as StoryModel
+from storyline.engine import Engine, LocalEngine
 from storyline.enrich import enrich
 from storyline.enrich.annotate import annotate, story_entities
 from storyline.enrich.subjectivity import SubjectivityError
@@ -50,7 +54,7 @@ from storyline.ingest.language import detect_language
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
-from storyline.report import render_markdown
+from storyline.report import render_story_markdown
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
 from storyline.stages import Stages
 from storyline.store import Store, StoreError, database_errors, is_url, open_store, redact
@@ -178,6 +182,26 @@ def _open_store(db: str | Path) -> Store:
         raise Failure(f"cannot open database {db}: {exc}") from exc
 
 
+class EngineName(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+@contextmanager
+def _engine(name: EngineName, master: str, workers: int, stages: Stages | None = None) -> Iterator[Engine]:
+    if name is EngineName.local:
+        yield LocalEngine(workers, stages)
+        return
+    from storyline.spark import SparkEngine, SparkUnavailable
+
+    try:
+        spark = SparkEngine(master)
+    except SparkUnavailable as exc:
+        raise Failure(str(exc)) from exc
+    with spark:
+        yield spark
+
+
 def _ingest_table(result: IngestResult) -> Table:
     table = Table(title="Ingest", show_header=True)
     for column in ("ingested", "duplicates", "rejected", "warnings"):
@@ -194,29 +218,30 @@ def _report_rejects(result: IngestResult, limit: int = 10) -> None:
         err.print(f"… and {len(result.rejected) - limit} more (see `storyline rejects`)")
 
 
-def _days(start: str, end: str) -> int:
-    return (date.fromisoformat(end) - date.fromisoformat(start)).days
+def _days(span: TimeSpan) -> int:
+    return (date.fromisoformat(span.end) - date.fromisoformat(span.start)).days
 
 
-def _stories_table(doc: dict[str, Any]) -> Table:
-    table = Table(title=f"Stories ({len(doc['stories'])})", box=box.SIMPLE_HEAD, expand=True)
+def _stories_table(doc: StoriesDocument) -> Table:
+    table = Table(title=f"Stories ({len(doc.stories)})", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("id", no_wrap=True, min_width=12)
     table.add_column("title", overflow="ellipsis", no_wrap=True, ratio=1)
     table.add_column("arts", justify="right", min_width=4)
     table.add_column("srcs", justify="right", min_width=4)
     table.add_column("dates", no_wrap=True, min_width=14)
     table.add_column("confl", justify="right", min_width=5)
-    for story in doc["stories"]:
-        span = story.get("time_span") or {}
-        start, end = span.get("start"), span.get("end")
-        dates = "—" if not span else start if start == end else f"{start} +{_days(start, end)}d"
+    for story in doc.stories:
+        span = story.time_span
+        dates = (
+            "—" if span is None else span.start if span.start == span.end else f"{span.start} +{_days(span)}d"
+        )
         table.add_row(
-            story["id"],
-            story["title"],
-            str(len(story["articles"])),
-            str(story.get("source_count", "")),
+            story.id,
+            story.title,
+            str(len(story.articles)),
+            str(story.source_count),
             dates,
-            str(len(story["conflicts"])),
+            str(len(story.conflicts)),
         )
     return table
 
@@ -253,16 +278,37 @@ def run(
     max_html_bytes: MaxHtmlOption = DEFAULT_MAX_HTML_BYTES,
     workers: WorkersOption = 0,
     strict: StrictOption = False,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            help="Where parsing, enrichment and story building run: 'local' (processes on this machine) "
+            "or 'spark' (Apache Spark; needs pip install 'storyline[spark]').",
+        ),
+    ] = EngineName.local,
+    master: Annotated[
+        str,
+        typer.Option(
+            help="With --engine spark: the Spark master, e.g. local[4], spark://host:7077, yarn, k8s://...",
+        ),
+    ] = "local[*]",
 ) -> None:
     """Read the articles in PATHS, group them into stories, compare the sources, summarise each story, and
-    write stories.json, report.html and report.md."""
+    write stories.json, report.html and report.md (with --engine spark also Parquet tables in OUT/tables)."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
     stages = Stages()
-    with _open_store(db or out_dir / "storyline.db") as store, progress_bars() as progress:
+    with (
+        _engine(engine, master, workers, stages) as runner,
+        _open_store(db or out_dir / "storyline.db") as store,
+        progress_bars() as progress,
+    ):
         result, doc, files = pipeline.run_job(
-            store, paths, out_dir, progress, reader, workers, max_words, stages
+            store, paths, out_dir, progress, reader, max_words, runner, stages
         )
+        if engine is EngineName.spark:
+            from storyline.export import export as export_tables  # pyarrow: loaded only when asked for
+
+            export_tables(store, "parquet", out_dir / "tables")
     if _progress_shown():
         err.print(_stages_table(stages))
     out.print(_stories_table(doc))
@@ -319,7 +365,7 @@ def rejects(db: ExistingDbOption = DEFAULT_DB) -> None:
 def stories(db: ExistingDbOption = DEFAULT_DB) -> None:
     """List the stories in the database."""
     with _open_existing(db) as store:
-        doc = pipeline.stories_document(store)
+        doc = pipeline.stories_model(store)
     out.print(_stories_table(doc))
 
 
@@ -334,44 +380,45 @@ def show(
         story = store.story(item)
         if story is not None:
             articles = {a.id: a for a in store.articles(story.article_ids)}
-            data: dict[str, Any] = story.to_dict(articles)
-        else:
-            article = store.article(item)
-            if article is None:
-                raise Failure(f"no story or article with id '{item}' in {db}")
-            store.load_mentions([article])
-            data = {
-                **article.summary(),
-                "mentions": [
-                    {"kind": m.kind, "text": m.text, "label": m.label, "value": m.value, "key": m.key}
-                    for m in article.mentions
-                ],
-                "origin": article.origin,
-                "author": article.author,
-                "duplicate_of": article.duplicate_of,
-                "words": article.word_count,
-                "sentences": len(article.sentences),
-                "text": article.text,
-            }
+            shown = StoryModel.model_validate(story.to_dict(articles))
+            if as_json:
+                out.print_json(shown.model_dump_json())
+            else:
+                out.print(Markdown(render_story_markdown(shown)))
+            return
+        article = store.article(item)
+        if article is None:
+            raise Failure(f"no story or article with id '{item}' in {db}")
+        store.load_mentions([article])
     if as_json:
+        data = {
+            **article.summary(),
+            "mentions": [
+                {"kind": m.kind, "text": m.text, "label": m.label, "value": m.value, "key": m.key}
+                for m in article.mentions
+            ],
+            "origin": article.origin,
+            "author": article.author,
+            "duplicate_of": article.duplicate_of,
+            "words": article.word_count,
+            "sentences": len(article.sentences),
+            "text": article.text,
+        }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    if story is None:
-        out.print(
-            f"[bold]{data['title']}[/] — {data['source'] or '?'}, {data['published'] or 'undated'}, "
-            f"{data['language'] or '?'}, {data['words']} words"
-            + (f", by {data['author']}" if data["author"] else "")
-        )
-        out.print(data["text"], highlight=False)
-        for kind in ("entity", "time", "quantity", "number", "quote"):
-            found = [m for m in data["mentions"] if m["kind"] == kind]
-            if found:
-                out.print(f"\n[bold]{kind}s[/] ({len(found)})")
-                for m in found:
-                    detail = " · ".join(str(v) for v in (m["label"], m["value"], m["key"]) if v)
-                    out.print(f"  {m['text'][:100]}  [dim]{detail}[/]", highlight=False)
-        return
-    out.print(Markdown(render_markdown({"stories": [data], "ingest": {}})))
+    out.print(
+        f"[bold]{article.title}[/] — {article.source or '?'}, {article.published or 'undated'}, "
+        f"{article.language or '?'}, {article.word_count} words"
+        + (f", by {article.author}" if article.author else "")
+    )
+    out.print(article.text, highlight=False)
+    for kind in ("entity", "time", "quantity", "number", "quote"):
+        found = [m for m in article.mentions if m.kind == kind]
+        if found:
+            out.print(f"\n[bold]{kind}s[/] ({len(found)})")
+            for m in found:
+                detail = " · ".join(str(v) for v in (m.label, m.value, m.key) if v)
+                out.print(f"  {m.text[:100]}  [dim]{detail}[/]", highlight=False)
 
 
 @app.command()
@@ -411,7 +458,7 @@ def report(
 ) -> None:
     """Write stories.json, report.html and report.md for what is in the database."""
     with _open_existing(db) as store:
-        doc = pipeline.stories_document(store)
+        doc = pipeline.stories_model(store)
     files = pipeline.write_reports(doc, out_dir)
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
 
@@ -498,11 +545,11 @@ def _print_round(results: list[Any], found: Any) -> None:
         out.print(
             f"grown {story.id}: {story.title} (+{gained}, {len(story.article_ids)} articles)", highlight=False
         )
-    for story, conflict in found.new_conflicts:
-        values = " vs ".join(str(c.get("value")) for c in conflict.get("claims", []))
+    for story, found_conflict in found.new_conflicts:
+        conflict = Conflict.model_validate(found_conflict)
+        values = " vs ".join(claim.value for claim in conflict.claims)
         out.print(
-            f"new conflict in {story.id}: {conflict.get('about')} ({conflict.get('type')}): {values}",
-            highlight=False,
+            f"new conflict in {story.id}: {conflict.about} ({conflict.type}): {values}", highlight=False
         )
 
 
@@ -944,18 +991,21 @@ def compare(
     _check_strict(result, strict)
 
 
+def _error(message: str) -> None:
+    # Escaped: a message quotes paths and commands ("storyline[spark]") that are not Rich markup; not
+    # wrapped, so a path or a command in it can be copied whole.
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()
-    except Failure as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+    except (Failure, StoreError) as exc:
+        _error(str(exc))
         sys.exit(1)
     except database_errors() as exc:
         # A database damaged past its header opens, then fails on the first page read.
-        err.print(f"[red]error:[/] reading the database failed: {exc}", highlight=False)
+        _error(f"reading the database failed: {exc}")
         sys.exit(1)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,19 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from storyline.build import build_all
 from storyline.cluster import StreamClusterer, cluster_and_count
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.cluster.storylines import gather, thread_ids
 from storyline.contract import StoriesDocument
-from storyline.enrich import (
-    cache_article_vectors,
-    cache_sentence_vectors,
-    cached_article_vectors,
-    cached_sentence_vectors,
-)
-from storyline.enrich.workers import default_workers, enrich_chunks
+from storyline.engine import Engine, LocalEngine
+from storyline.enrich import cache_article_vectors, cached_article_vectors
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
@@ -37,8 +30,6 @@ from storyline.summarize import DEFAULT_MAX_WORDS
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], Advance]
 COMMIT_EVERY = 500
-AUTO_WORKERS_FROM = 200  # files
-MAX_AUTO_WORKERS = 4
 # Tries at a write that concurrent writers conflicted with (each try starts from a fresh read).
 WRITE_ATTEMPTS = 5
 
@@ -54,26 +45,26 @@ def ingest_paths(
     reader: Reader | None = None,
     run_id: str | None = None,
     workers: int = 1,
+    engine: Engine | None = None,
 ) -> IngestResult:
     """Read every record under ``paths`` into the store, committing every ``COMMIT_EVERY`` records.
 
     Each commit holds its records *and* their ledger entries, so an ingest killed at any point leaves
     a consistent store, and running it again completes it: what was committed is then found again
     as already ingested, the rest goes in. Records are read before their transaction opens, so a
-    transaction only decides and writes (another writer waits for it briefly).
+    transaction only decides and writes (another writer waits for it briefly). Files are parsed by
+    ``engine`` (default: ``workers`` processes here, 0 choosing from the number of files); what is stored
+    is decided here, in order.
     """
     reader = reader or Reader()
     run_id = run_id or datetime.now(UTC).isoformat()
-    files = reader.files(paths)
-    if workers == 0:
-        # Worker processes take a second or two to start: worth it only for many files.
-        workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if files >= AUTO_WORKERS_FROM else 1
-    advance = progress("Ingesting", files)
+    engine = engine or LocalEngine(workers)
+    advance = progress("Ingesting", reader.files(paths))
     last_file = None
     result = IngestResult()
     ingestor = Ingestor(store)
     chunk: list[Record] = []
-    for record in reader.read(paths, workers=workers):
+    for record in engine.read(reader, paths):
         chunk.append(record)
         file_origin = record.origin.split("#", 1)[0].split("!", 1)[0]
         if file_origin != last_file:
@@ -128,12 +119,13 @@ def enrich_stored(
     workers: int = 0,
     ids: Iterable[str] | None = None,
     stages: Stages | None = None,
+    engine: Engine | None = None,
 ) -> list[Article]:
     """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
     vectors and mentions (sentence vectors come later, with comparison: ``build_planned``).
 
-    What is new is enriched on ``workers`` processes (0: one per core) and saved chunk by chunk, so an
-    interrupted run keeps what it finished.
+    What is new is enriched by ``engine`` (default: ``workers`` processes, 0: one per core) and saved chunk
+    by chunk, so an interrupted run keeps what it finished.
     """
     stages = stages or Stages()
     since = started()
@@ -142,7 +134,7 @@ def enrich_stored(
     unsplit = {a.id for a in todo if not a.sentences}
     unannotated = {a.id for a in todo if not a.mentions}
     advance = progress("Enriching", len(todo))
-    for chunk in enrich_chunks(todo, workers or default_workers()):
+    for chunk in (engine or LocalEngine(workers)).enrich(todo):
         with store.transaction():
             cache_article_vectors(chunk, store)
             for article in chunk:
@@ -175,7 +167,10 @@ class StoryPlan:
 
 
 def plan_stories(
-    store: Store, progress: ProgressFactory = _no_progress, stages: Stages | None = None
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    stages: Stages | None = None,
+    engine: Engine | None = None,
 ) -> StoryPlan:
     """Which stories to build and from which articles: the planner of :func:`update_stories`.
 
@@ -191,10 +186,11 @@ def plan_stories(
     originals (a store of an older storyline, say), they are counted again from every one.
     """
     stages = stages or Stages()
+    engine = engine or LocalEngine()
     generation = store.stories_generation()
     existing = store.stories()
     if not existing:
-        articles = enrich_stored(store, progress, stages=stages)
+        articles = enrich_stored(store, progress, stages=stages, engine=engine)
         # Copies join their original's story: they widen coverage but add no independent report.
         originals = [a for a in articles if a.duplicate_of is None]
         with stages.time("cluster", len(originals)):
@@ -224,7 +220,9 @@ def plan_stories(
     window = [i for (i, _), taken in zip(known, near, strict=True) if taken]
     # What is not yet in a story (copies too) is enriched here; the window was, on joining its story.
     pending = [i for i, _, _ in catalogue if i not in story_of]
-    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], stages=stages)}
+    read = {
+        a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], stages=stages, engine=engine)
+    }
     new = [read[i] for i, _ in fresh]
     members: dict[str, list[str]] = {s.id: [] for s in existing}
     for i, _, _ in catalogue:
@@ -281,27 +279,20 @@ def build_planned(
     plan: StoryPlan,
     progress: ProgressFactory = _no_progress,
     max_words: int = DEFAULT_MAX_WORDS,
-    workers: int = 0,
+    engine: Engine | None = None,
     stages: Stages | None = None,
 ) -> list[Story]:
-    """The stories of ``plan``, built on ``workers`` processes (0: one per core) by
-    :func:`storyline.build.build_all`; their sentence vectors read from the store's cache where it has
-    them, and those computed now cached as each task finishes."""
+    """The stories of ``plan``, built by ``engine`` (default: worker processes here,
+    :meth:`LocalEngine.build`), which may read and fill the store's cache of sentence vectors."""
     stages = stages or Stages()
     since = started()
-    members = [a for group in plan.groups for a in group]
-    cached_sentence_vectors(members, store)
     advance = progress("Comparing stories", len(plan.groups))
-    built: list[Story | None] = [None] * len(plan.groups)
-    for task, stories, computed in build_all(
-        plan.groups, max_words, workers or default_workers(), advance, stages
-    ):
-        with store.transaction():
-            cache_sentence_vectors(computed, store)
-        for g, story in zip(task, stories, strict=True):
-            built[g] = story
+    built = []
+    for story in (engine or LocalEngine()).build(plan.groups, max_words, store):
+        built.append(story)
+        advance(1)
     stages.done("build stories", since, len(plan.groups))
-    return [s for s in built if s is not None]
+    return built
 
 
 def save_planned(store: Store, plan: StoryPlan, stories: list[Story], stages: Stages | None = None) -> None:
@@ -330,7 +321,7 @@ def update_stories(
     progress: ProgressFactory = _no_progress,
     max_words: int = DEFAULT_MAX_WORDS,
     stages: Stages | None = None,
-    workers: int = 0,
+    engine: Engine | None = None,
 ) -> None:
     """Bring the store's stories up to date (``store.stories()`` reads them): plan them from the store
     (:func:`plan_stories`), build them without it (:func:`build_planned`), save them
@@ -340,13 +331,14 @@ def update_stories(
     clustered with, so a run killed at any point leaves the previous stories, and the next run (which
     finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
     run save stories between this run's reading and saving, this run starts again from what that one
-    saved (``claim_stories``).
+    saved (``claim_stories``). Enrichment and story building run on ``engine`` (default: this machine).
     """
     stages = stages or Stages()
+    engine = engine or LocalEngine()
     for _attempt in range(WRITE_ATTEMPTS):
         try:
-            plan = plan_stories(store, progress, stages)
-            stories = build_planned(store, plan, progress, max_words, workers, stages)
+            plan = plan_stories(store, progress, stages, engine)
+            stories = build_planned(store, plan, progress, max_words, engine, stages)
             save_planned(store, plan, stories, stages)
             return
         except StoreConflict:
@@ -368,8 +360,8 @@ def update_storylines(store: Store, read: dict[str, Article] | None = None) -> N
     store.set_storylines({s.id: line for s, line in zip(stories, lines, strict=True)})
 
 
-def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store."""
+def stories_model(store: Store, ingest: dict[str, Any] | None = None) -> StoriesDocument:
+    """The ``stories.json`` document of everything in the store, as the contract's model."""
     articles = {a.id: a for a in store.articles()}
     if ingest is None:
         result = IngestResult(entries=store.ledger())
@@ -383,13 +375,18 @@ def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict
     }
     # Checked against the contract on the way out: a field gone missing or added fails here, not in a
     # consumer of stories.json.
-    return StoriesDocument.model_validate(doc).model_dump(mode="json")
+    return StoriesDocument.model_validate(doc)
 
 
-def write_reports(doc: dict[str, Any], out: Path) -> list[Path]:
+def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``stories.json`` document (``contract.StoriesDocument``) for everything in the store, as JSON."""
+    return stories_model(store, ingest).model_dump(mode="json")
+
+
+def write_reports(doc: StoriesDocument, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        out / "stories.json": json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+        out / "stories.json": json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
         out / "report.md": render_markdown(doc),
         out / "report.html": render_html(doc),
     }
@@ -404,19 +401,20 @@ def run_job(
     out: Path,
     progress: ProgressFactory = _no_progress,
     reader: Reader | None = None,
-    workers: int = 0,
     max_words: int = DEFAULT_MAX_WORDS,
+    engine: Engine | None = None,
     stages: Stages | None = None,
-) -> tuple[IngestResult, dict[str, Any], list[Path]]:
+) -> tuple[IngestResult, StoriesDocument, list[Path]]:
     """The main job (``storyline run``): ingest ``paths``, bring the stories up to date, write the reports
     to ``out``; each stage timed into ``stages``. The ingest result, the stories document and the files."""
     stages = stages or Stages()
+    engine = engine or LocalEngine(0, stages)
     since = started()
-    result = ingest_paths(store, paths, progress, reader=reader, workers=workers)
+    result = ingest_paths(store, paths, progress, reader=reader, engine=engine)
     stages.done("ingest", since, result.ingested + len(result.duplicates))
-    update_stories(store, progress, max_words, stages)
+    update_stories(store, progress, max_words, stages, engine)
     with stages.time("report"):
-        doc = stories_document(store, result.to_dict())
+        doc = stories_model(store, result.to_dict())
         files = write_reports(doc, out)
-    stages.stages["report"].items = len(doc["stories"])
+    stages.stages["report"].items = len(doc.stories)
     return result, doc, files

@@ -27,7 +27,8 @@ CHUNK = 32
 TAIL_CHUNK = 8
 
 
-def _load_models() -> None:
+def load_models() -> None:
+    """Load the enrichment models of this process once, each on one thread (a worker's or an executor's)."""
     from threadpoolctl import threadpool_limits
 
     from storyline.enrich.annotate import default_extractor
@@ -43,7 +44,8 @@ def _load_models() -> None:
     default_extractor()
 
 
-def _work(articles: list[Article]) -> list[Article]:
+def enrich_chunk(articles: list[Article]) -> list[Article]:
+    """What a worker does with one task: sentences, article vectors and mentions (no sentence vectors)."""
     enrich(articles, sentence_vectors=False)
     annotate(articles)
     return articles
@@ -71,13 +73,18 @@ def enrich_chunks(articles: Sequence[Article], workers: int = 1) -> Iterator[lis
     """
     if workers <= 1 or len(articles) < PARALLEL_FROM:
         for start in range(0, len(articles), CHUNK):
-            yield _work(list(articles[start : start + CHUNK]))
+            yield enrich_chunk(list(articles[start : start + CHUNK]))
         return
     chunks = tasks(articles, workers)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_load_models) as pool:
-        for chunk, done in zip(chunks, pool.map(_work, chunks), strict=True):
-            for article, result in zip(chunk, done, strict=True):
-                article.sentences = result.sentences
-                article.vector = result.vector
-                article.mentions = result.mentions
-            yield chunk
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=load_models) as pool:
+        for chunk, done in zip(chunks, pool.map(enrich_chunk, chunks), strict=True):
+            yield take_results(chunk, done)
+
+
+def take_results(chunk: list[Article], done: list[Article]) -> list[Article]:
+    """Copy what another process enriched (``done``, pickled copies) into the caller's own articles."""
+    for article, result in zip(chunk, done, strict=True):
+        article.sentences = result.sentences
+        article.vector = result.vector
+        article.mentions = result.mentions
+    return chunk

@@ -154,7 +154,7 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def _unit_kind(path: Path) -> str:
-    """How :meth:`Reader._read_unit` treats a path that is not stdin."""
+    """How :meth:`Reader.read_unit` treats a path that is not stdin."""
     if path.is_file():
         return "file"
     if path.is_symlink():
@@ -196,7 +196,9 @@ def _at_least_one(records: Iterable[Record], origin: str, reason: str) -> Iterat
         yield Record(origin, reason=reason)
 
 
-def _read_in_worker(limits: dict[str, int], path: str) -> list[Record]:
+def read_file(limits: dict[str, int], path: str) -> list[Record]:
+    """The records of one file, read by a new :class:`Reader` with ``limits`` (in a worker process or on a
+    Spark executor)."""
     return list(Reader(**limits)._guarded(Path(path)))
 
 
@@ -245,19 +247,21 @@ class Reader:
     def read(self, paths: Sequence[str | Path], workers: int = 1) -> Iterator[Record]:
         """Every record under ``paths``, in order. With ``workers`` > 1 files are parsed in that many
         processes; the records come out in the same order as with one."""
-        units = self._units(paths)
+        units = self.units(paths)
         if workers <= 1:
             for unit in units:
-                yield from self._read_unit(unit)
+                yield from self.read_unit(unit)
         else:
             yield from self._read_parallel(units, workers)
 
     def files(self, paths: Sequence[str | Path]) -> int:
         """How many files :meth:`read` will open (for progress bars); an archive counts as one."""
-        return sum(1 for _ in self._units(paths))
+        return sum(1 for _ in self.units(paths))
 
     @staticmethod
-    def _units(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path]]:
+    def units(paths: Sequence[str | Path]) -> Iterator[tuple[str, Path]]:
+        """What :meth:`read` opens, in order, each with its kind ("file", "stdin", "missing", ...): an engine
+        that parses files elsewhere hands each file unit there and the others to :meth:`read_unit`."""
         for raw in paths:
             if str(raw) == "-":
                 yield "stdin", Path("-")
@@ -269,7 +273,7 @@ class Reader:
             elif path.name != MANIFEST or not path.is_file():
                 yield _unit_kind(path), path
 
-    def _read_unit(self, unit: tuple[str, Path]) -> Iterator[Record]:
+    def read_unit(self, unit: tuple[str, Path]) -> Iterator[Record]:
         kind, path = unit
         if kind == "stdin":
             yield from self._read_stdin()
@@ -284,7 +288,8 @@ class Reader:
         else:
             yield from self._guarded(path)
 
-    def _limits(self) -> dict[str, int]:
+    def limits(self) -> dict[str, int]:
+        """The size limits, as keyword arguments of a new :class:`Reader` (one in another process)."""
         return {
             "max_bytes": self.max_bytes,
             "max_html_bytes": self.max_html_bytes,
@@ -292,7 +297,7 @@ class Reader:
         }
 
     def _read_parallel(self, units: Iterator[tuple[str, Path]], workers: int) -> Iterator[Record]:
-        limits = self._limits()
+        limits = self.limits()
         pool = ProcessPoolExecutor(max_workers=workers)
         pending: deque[tuple[tuple[str, Path], Future[list[Record]] | None]] = deque()
         try:
@@ -303,14 +308,14 @@ class Reader:
                     if unit is None:
                         exhausted = True
                     elif unit[0] == "file":
-                        pending.append((unit, pool.submit(_read_in_worker, limits, str(unit[1]))))
+                        pending.append((unit, pool.submit(read_file, limits, str(unit[1]))))
                     else:
                         pending.append((unit, None))  # stdin and missing paths: read here, in turn
                 if not pending:
                     return
                 unit, future = pending.popleft()
                 if future is None:
-                    yield from self._read_unit(unit)
+                    yield from self.read_unit(unit)
                     continue
                 try:
                     records = future.result()

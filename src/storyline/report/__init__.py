@@ -1,6 +1,7 @@
-"""Report renderers: turn a ``stories.json`` document into Markdown or a self-contained HTML page."""
+"""Report renderers: a ``stories.json`` document (``contract.StoriesDocument``) as Markdown or as one
+self-contained HTML page."""
 
 from .html import render_html
-from .markdown import render_markdown
+from .markdown import render_markdown, render_story_markdown
 
-__all__ = ["render_html", "render_markdown"]
+__all__ = ["render_html", "render_markdown", "render_story_markdown"]

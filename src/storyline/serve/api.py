@@ -13,10 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
-from storyline.contract import ArticleRef, Duplicate, Rejection, Story, TimeSpan
+from storyline.contract import ArticleRef, Duplicate, Rejection, Story
 
 from . import engine
-from .catalog import Catalog, Filters
+from .catalog import Catalog, Filters, StoryItem
 from .security import bearer, require_token
 
 MAX_PAGE = 100
@@ -31,18 +31,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 class Message(BaseModel):
     detail: Any
-
-
-class StoryItem(BaseModel):
-    id: str
-    title: str
-    article_count: int
-    source_count: int
-    sources: list[str]
-    time_span: TimeSpan | None
-    key_entities: list[str]
-    conflict_count: int
-    storyline: str | None
 
 
 class StoryList(BaseModel):
@@ -159,11 +147,11 @@ async def list_stories(
 
 
 @router.get("/stories/{story_id}", response_model=Story, responses=NOT_FOUND, summary="One story")
-async def get_story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> dict[str, Any]:
+async def get_story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> Story:
     entry = cat.snapshot().by_id.get(story_id)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such story")
-    return entry.data
+    return entry.story
 
 
 @router.get(
@@ -211,4 +199,8 @@ async def post_articles(
 ) -> dict[str, Any]:
     items = body if isinstance(body, list) else [body]
     records = [item.model_dump(exclude_none=True) for item in items]
-    return await run_in_threadpool(engine.ingest, request.app.state.catalog.location, records)
+    catalog = request.app.state.catalog
+    try:
+        return await run_in_threadpool(engine.ingest, catalog.location, records)
+    finally:
+        catalog.changed()

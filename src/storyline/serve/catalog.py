@@ -5,26 +5,48 @@ Reads go through the store's public API only (``Store.stories()``, ``Store.artic
 ``Store.read()`` so that a snapshot is one committed state), so the server does not depend on how or
 where stories are persisted. A change is noticed with ``Store.revision()`` on a connection of our own: it
 moves whenever another connection (an ingest through the API, or ``storyline ingest`` in another
-process) commits.
+process) commits. It is asked at most every ``RECHECK_S`` seconds: on a database server that question is a
+round trip, and asked by every request it would cost more than the page (each request would wait its
+turn on the one probe connection). An ingest through this server's own API is seen at once
+(:meth:`Catalog.changed`); one by another process within ``RECHECK_S``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any
+
+from pydantic import BaseModel
 
 from storyline.cluster.storylines import gather
+from storyline.contract import Story, TimeSpan
 from storyline.model import Article, Storyline
-from storyline.report.markdown import source_count, source_names, story_span, strings, text
+from storyline.render.story import source_count, source_names, story_span
 from storyline.store import open_store
+
+RECHECK_S = 0.5
+
+
+class StoryItem(BaseModel):
+    """A story as ``GET /api/stories`` and the story list page show it."""
+
+    id: str
+    title: str
+    article_count: int
+    source_count: int
+    sources: list[str]
+    time_span: TimeSpan | None
+    key_entities: list[str]
+    conflict_count: int
+    storyline: str | None
 
 
 @dataclass
 class StoryEntry:
     """One story as ``stories.json`` shows it, with what the list filters look at."""
 
-    data: dict[str, Any]
+    story: Story
     span: tuple[str, str] | None
     sources: list[str]
     haystack: str  # casefolded title, article titles, summary and entities: what text search scans
@@ -32,21 +54,20 @@ class StoryEntry:
 
     @property
     def id(self) -> str:
-        return str(self.data["id"])
+        return self.story.id
 
-    def listing(self) -> dict[str, Any]:
-        """The story as an item of ``GET /api/stories``."""
-        return {
-            "id": self.id,
-            "title": text(self.data.get("title")),
-            "article_count": len(self.data.get("articles") or []),
-            "source_count": source_count(self.data),
-            "sources": self.sources,
-            "time_span": {"start": self.span[0], "end": self.span[1]} if self.span else None,
-            "key_entities": self.entities,
-            "conflict_count": len(self.data.get("conflicts") or []),
-            "storyline": self.data.get("storyline"),
-        }
+    def listing(self) -> StoryItem:
+        return StoryItem(
+            id=self.id,
+            title=self.story.title,
+            article_count=len(self.story.articles),
+            source_count=source_count(self.story),
+            sources=self.sources,
+            time_span=TimeSpan(start=self.span[0], end=self.span[1]) if self.span else None,
+            key_entities=self.entities,
+            conflict_count=len(self.story.conflicts),
+            storyline=self.story.storyline,
+        )
 
 
 @dataclass
@@ -61,7 +82,7 @@ class Filters:
     storyline: str = ""  # a storyline's id: its stories only, in time order
 
     def match(self, story: StoryEntry) -> bool:
-        if self.storyline and story.data.get("storyline") != self.storyline:
+        if self.storyline and story.story.storyline != self.storyline:
             return False
         if self.q and not all(word in story.haystack for word in self.q.casefold().split()):
             return False
@@ -105,7 +126,7 @@ class Snapshot:
         return found
 
     def storyline_of(self, story: StoryEntry) -> Storyline | None:
-        return self.storylines.get(str(story.data.get("storyline")))
+        return self.storylines.get(story.story.storyline or "")
 
     def all_sources(self) -> list[str]:
         return sorted({s for story in self.stories for s in story.sources}, key=str.casefold)
@@ -114,15 +135,16 @@ class Snapshot:
         return sorted({e for story in self.stories for e in story.entities}, key=str.casefold)
 
 
-def _entry(data: dict[str, Any]) -> StoryEntry:
-    entities = strings(data.get("key_entities"))
-    parts = [text(data.get("title")), *entities]
-    parts += [text(a.get("title")) for a in data.get("articles") or []]
-    parts += [text(s.get("text")) for s in data.get("summary") or [] if isinstance(s, dict)]
+def entry_of(story: Story) -> StoryEntry:
+    """The story with what the list filters look at worked out."""
+    entities = [e for e in story.key_entities if e.strip()]
+    parts = [story.title, *entities]
+    parts += [a.title or "" for a in story.articles]
+    parts += [s.text for s in story.summary]
     return StoryEntry(
-        data=data,
-        span=story_span(data),
-        sources=source_names(data),
+        story=story,
+        span=story_span(story),
+        sources=source_names(story),
         haystack=" ".join(parts).casefold(),
         entities=entities,
     )
@@ -132,7 +154,8 @@ def load_snapshot(location: str) -> Snapshot:
     with open_store(location) as store, store.read():
         articles = {a.id: a for a in store.articles()}
         stories = store.stories()
-    entries = [_entry(s.to_dict(articles)) for s in stories]
+    # Read as the contract's stories: what the API returns and what the pages render.
+    entries = [entry_of(Story.model_validate(s.to_dict(articles))) for s in stories]
     story_of = {a: s.id for s in stories for a in s.article_ids}
     return Snapshot(entries, articles, story_of, {line.id: line for line in gather(stories)})
 
@@ -147,12 +170,22 @@ class Catalog:
         self._lock = threading.Lock()
         self._version: object = None
         self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")  # time.monotonic() of the last look at the revision
 
     def close(self) -> None:
         self._probe.close()
 
+    def changed(self) -> None:
+        """This server wrote to the database: the next snapshot looks at the revision again."""
+        with self._lock:
+            self._checked = float("-inf")
+
     def snapshot(self) -> Snapshot:
         with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and now - self._checked < RECHECK_S:
+                return self._snapshot
+            self._checked = now
             version = self._probe.revision()
             if self._snapshot is None or version != self._version:
                 self._snapshot = load_snapshot(self.location)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import jinja2
 from fastapi import APIRouter, Depends, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from storyline.render import environment
+
 from .api import MAX_QUERY_CHARS, catalog
-from .catalog import Catalog, Filters, Snapshot
-from .views import article_href, article_page, story_href, story_page
+from .catalog import Catalog, Filters, Snapshot, StoryEntry
+from .views import article_href, article_page, entity_href, story_href, story_page
 
 PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 100_000
@@ -25,15 +25,9 @@ _PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # int() would also take '1_000', '+7' 
 PAGE_METHODS = ["GET", "HEAD"]
 # Rendered pages kept per version of the data; searches beyond this many are rendered every time.
 MAX_CACHED_PAGES = 1_000
-TEMPLATES = Path(__file__).parent / "templates"
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=True,  # every {{ value }} is HTML-escaped: article data is untrusted
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.globals.update(story_href=story_href, article_href=article_href)
+# The templates the HTML report renders too (storyline/templates), with the web UI's links.
+_env = environment(story_href=story_href, article_href=article_href, entity_href=entity_href)
 
 router = APIRouter(include_in_schema=False)
 
@@ -152,8 +146,13 @@ async def story(story_id: str, cat: Annotated[Catalog, Depends(catalog)]) -> HTM
         return _not_found("story")
     key = "story:" + story_id
     if key not in snapshot.pages:
-        snapshot.pages[key] = _env.get_template("story.html").render(page=story_page(snapshot, entry))
+        snapshot.pages[key] = story_html(snapshot, entry)
     return HTMLResponse(snapshot.pages[key])
+
+
+def story_html(snapshot: Snapshot, entry: StoryEntry) -> str:
+    """The page of one story."""
+    return _env.get_template("story.html").render(page=story_page(snapshot, entry))
 
 
 @router.api_route("/articles/{article_id:path}", methods=PAGE_METHODS, response_class=HTMLResponse)

@@ -1,0 +1,78 @@
+"""Where the parallel stages run: worker processes on this machine, or executors of a Spark cluster.
+
+The pipeline (``storyline.pipeline``) decides what to read, enrich and rebuild, and keeps every decision
+that needs the whole store (duplicates, story assignment, saving) on the driver; an engine only runs the
+stage functions over independent pieces: parsing a file, enriching a chunk of articles, building one
+story from its members. Both engines run the same functions, so both give the same stories.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from storyline.build import build_all
+from storyline.enrich import cache_sentence_vectors, cached_sentence_vectors
+from storyline.enrich.workers import default_workers, enrich_chunks
+from storyline.ingest.readers import Reader, Record
+from storyline.model import Article, Story
+from storyline.stages import Stages
+from storyline.store import Store
+
+AUTO_WORKERS_FROM = 200  # files
+MAX_AUTO_WORKERS = 4
+
+
+class Engine(Protocol):
+    def read(self, reader: Reader, paths: Sequence[str | Path]) -> Iterator[Record]:
+        """Every record under ``paths``, in the order ``reader.read`` gives them."""
+        ...
+
+    def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
+        """Fill sentences, article vectors and mentions of ``articles`` in place, yielding them in chunks,
+        in order, as they are done (so the caller saves as it goes)."""
+        ...
+
+    def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
+        """The story of each group, in order."""
+        ...
+
+
+class LocalEngine:
+    """Worker processes on this machine: ``workers`` of them (0: chosen from the size of the work). What
+    the workers spent per stage of story building is added to ``stages``."""
+
+    def __init__(self, workers: int = 0, stages: Stages | None = None) -> None:
+        self.workers = workers
+        self.stages = stages if stages is not None else Stages()
+
+    def read(self, reader: Reader, paths: Sequence[str | Path]) -> Iterator[Record]:
+        workers = self.workers
+        if workers == 0:
+            # Worker processes take a second or two to start: worth it only for many files.
+            many = reader.files(paths) >= AUTO_WORKERS_FROM
+            workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if many else 1
+        return reader.read(paths, workers=workers)
+
+    def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
+        return enrich_chunks(articles, self.workers or default_workers())
+
+    def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
+        """Sentence vectors the store has cached are read here; the rest are computed with the stories
+        (once per distinct sentence, batched across stories: :func:`storyline.build.build_all`) and cached
+        as each task of stories comes back."""
+        if store is not None:
+            cached_sentence_vectors([a for g in groups for a in g], store)
+        done: dict[int, Story] = {}
+        ready = 0
+        workers = self.workers or default_workers()
+        for task, stories, computed in build_all(groups, max_words, workers, stages=self.stages):
+            if store is not None and computed:
+                with store.transaction():
+                    cache_sentence_vectors(computed, store)
+            done.update(zip(task, stories, strict=True))
+            while ready in done:  # in order, as the protocol says
+                yield done.pop(ready)
+                ready += 1

@@ -1,0 +1,135 @@
+"""`storyline run --engine spark`: the parallel stages on Apache Spark, the same functions as on one machine.
+
+Spark runs what needs no view of the whole store: parsing each file (``readers.read_file``), enriching
+chunks of articles (``workers.enrich_chunk``) and building each story from its members
+(``story.build_story``). The driver keeps what does: deciding duplicates and storing records with their
+ledger, assigning articles to stories, threading storylines, and saving, all through the store, as a
+single-machine run does. Executors load the models once per Python worker (Spark reuses its workers).
+
+pyspark is an optional extra (``pip install 'storyline[spark]'``); it needs Java 17 or newer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from storyline.enrich.workers import enrich_chunk, load_models, take_results, tasks
+from storyline.ingest.readers import Reader, Record, read_file
+from storyline.model import Article, Story
+from storyline.store import Store
+from storyline.story import build_story
+
+INSTALL = "pip install 'storyline[spark]'"
+# Tasks per core in one wave of work: enough that no core idles while another finishes its last task.
+TASKS_PER_CORE = 4
+
+Parsed = tuple[int, list[Record]]  # a file's place among the units, and its records
+
+
+class SparkUnavailable(RuntimeError):
+    """pyspark is not installed, or Spark could not start (no Java, a master that does not answer)."""
+
+
+def _parse(limits: dict[str, int], item: tuple[int, str]) -> Parsed:
+    index, path = item
+    return index, read_file(limits, path)
+
+
+def _enrich(item: tuple[int, list[Article]]) -> tuple[int, list[Article]]:
+    load_models()  # once per Python worker: the models are cached after the first call
+    index, chunk = item
+    return index, enrich_chunk(chunk)
+
+
+def _build(max_words: int, item: tuple[int, list[Article]]) -> tuple[int, Story]:
+    load_models()
+    index, members = item
+    return index, build_story(members, max_words)
+
+
+class SparkEngine:
+    """A Spark session on ``master`` (``local[N]``, ``spark://host:7077``, ``yarn``, ``k8s://...``)."""
+
+    def __init__(self, master: str = "local[*]", config: dict[str, str] | None = None) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise SparkUnavailable(f"--engine spark needs pyspark, which is not installed: {INSTALL}") from (
+                exc
+            )
+        # Executors on this machine run this interpreter, which has storyline; on a cluster the
+        # executors' Python must have it installed too (see the README).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = SparkSession.builder.master(master).appName("storyline")
+        # Our own progress bars show the stages; Spark's console bars would draw over them.
+        quiet = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"}
+        for key, value in {**quiet, **(config or {})}.items():
+            builder = builder.config(key, value)
+        try:
+            self.session = builder.getOrCreate()
+        except Exception as exc:  # Spark's errors come from the JVM gateway as many types
+            raise SparkUnavailable(f"Spark did not start on {master}: {exc}") from exc
+        self.context = self.session.sparkContext
+        self.context.setLogLevel("ERROR")
+        self.cores = self.context.defaultParallelism
+
+    def close(self) -> None:
+        self.session.stop()
+
+    def __enter__(self) -> SparkEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _map(self, items: list[Any], function: Any) -> Iterator[Any]:
+        """``function`` over ``items`` on the executors, one task per item, results in order.
+
+        Items go in waves of a few tasks per core, each wave collected whole: the caller saves and shows
+        progress as waves finish, and the driver never holds more than a wave's results.
+        (``toLocalIterator`` would run one partition at a time.)
+        """
+        wave = self.cores * TASKS_PER_CORE
+        for start in range(0, len(items), wave):
+            batch = list(enumerate(items[start : start + wave]))
+            done = self.context.parallelize(batch, len(batch)).map(function).collect()
+            yield from (result for _index, result in sorted(done, key=lambda pair: pair[0]))
+
+    def read(self, reader: Reader, paths: Sequence[str | Path]) -> Iterator[Record]:
+        units = list(reader.units(paths))
+        files = [(i, str(path)) for i, (kind, path) in enumerate(units) if kind == "file"]
+        limits = reader.limits()
+        # Many files per task: a task costs milliseconds to schedule, a small file less to parse.
+        per_task = max(1, len(files) // (self.cores * 8))
+        batches = [files[start : start + per_task] for start in range(0, len(files), per_task)]
+
+        def parse_batch(item: tuple[int, list[tuple[int, str]]]) -> tuple[int, list[Parsed]]:
+            return item[0], [_parse(limits, f) for f in item[1]]
+
+        parsed = (pair for batch in self._map(batches, parse_batch) for pair in batch)
+        pending = next(parsed, None)
+        for i, unit in enumerate(units):
+            if pending is not None and pending[0] == i:
+                yield from pending[1]
+                pending = next(parsed, None)
+            else:  # stdin and paths that are not files are read here, in turn
+                yield from reader.read_unit(unit)
+
+    def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
+        chunks = tasks(articles, self.cores)
+        for chunk, done in zip(chunks, self._map(chunks, _enrich), strict=True):
+            yield take_results(chunk, done)
+
+    def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
+        # Sentence vectors are computed on the executors and not cached in the store (``store`` unused):
+        # a rerun computes them again rather than ship them back to the driver.
+        del store
+
+        def build(item: tuple[int, list[Article]]) -> tuple[int, Story]:
+            return _build(max_words, item)
+
+        return self._map(groups, build)
