@@ -199,6 +199,9 @@ def plan_stories(
         for article in articles:
             if article.duplicate_of is not None and article.duplicate_of in group_of:
                 groups[group_of[article.duplicate_of]].append(article)
+        # Largest first, the order the local engine builds them in (its progress then moves steadily);
+        # the saved stories are sorted anyway.
+        groups.sort(key=len, reverse=True)
         # Every original is in a story now, and the batch has counted them all.
         return StoryPlan(
             generation,
