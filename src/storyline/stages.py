@@ -2,9 +2,10 @@
 
 A stage may be timed many times (once per story, say): its figures add up. CPU seconds are this
 process's and those of the worker processes that ended during the stage (a pool's workers end with
-it), so a stage run on two busy cores shows about twice its wall time in CPU. Stages timed inside worker
-processes come back with their results and are added in (:meth:`Stages.merge`); their seconds are then
-summed over the workers.
+it), so a stage run on two busy cores shows about twice its wall time in CPU. Memory is the high-water
+mark of the process that ran the stage, at the stage's end. Stages timed inside worker processes come
+back with their results and are added in (:meth:`Stages.merge`); their seconds are then summed over the
+workers, their memory is the largest worker's.
 """
 
 from __future__ import annotations
@@ -27,11 +28,17 @@ def started() -> tuple[float, float]:
     return time.perf_counter(), cpu_seconds()
 
 
+def peak_mb() -> float:
+    """This process's high-water resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 @dataclass
 class Stage:
     seconds: float = 0.0
     cpu: float = 0.0
     items: int = 0
+    peak_mb: float = 0.0  # the high-water memory of the process that ran it, at its end
 
     @property
     def rate(self) -> float | None:
@@ -45,11 +52,12 @@ class Stages:
 
     stages: dict[str, Stage] = field(default_factory=dict)
 
-    def add(self, name: str, seconds: float, items: int = 0, cpu: float = 0.0) -> None:
+    def add(self, name: str, seconds: float, items: int = 0, cpu: float = 0.0, peak: float = 0.0) -> None:
         stage = self.stages.setdefault(name, Stage())
         stage.seconds += seconds
         stage.cpu += cpu
         stage.items += items
+        stage.peak_mb = max(stage.peak_mb, peak)
 
     @contextmanager
     def time(self, name: str, items: int = 0) -> Iterator[None]:
@@ -62,8 +70,8 @@ class Stages:
     def done(self, name: str, since: tuple[float, float], items: int = 0) -> None:
         """Add the time since ``since`` (:func:`started`) to stage ``name``: for a stage whose item count
         is known only at its end."""
-        self.add(name, time.perf_counter() - since[0], items, cpu_seconds() - since[1])
+        self.add(name, time.perf_counter() - since[0], items, cpu_seconds() - since[1], peak_mb())
 
     def merge(self, other: Stages) -> None:
         for name, stage in other.stages.items():
-            self.add(name, stage.seconds, stage.items, stage.cpu)
+            self.add(name, stage.seconds, stage.items, stage.cpu, stage.peak_mb)
