@@ -69,9 +69,8 @@ def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def peak_mb(stages: Stages) -> tuple[float, float]:
-    """High-water resident memory of this process and of the largest story-building worker, in MB.
-    (A child's ru_maxrss also counts the parent's pages it was forked with, so the workers report their
-    own; enrichment workers report nothing and are not in it.)"""
+    """High-water resident memory of this process and of the largest story-building worker, in MB (the
+    workers report their own, ``stages.peak_mb``; enrichment workers report nothing and are not in it)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = max((stages.stages[n].peak_mb for n in ("vectors", "compare") if n in stages.stages), default=0)
     return own, worker
