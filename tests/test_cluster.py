@@ -148,22 +148,6 @@ def test_streaming_and_batch_agree_on_separate_events(annotated: dict[str, Artic
     assert partition(articles, batch_labels(articles)) == expected
 
 
-def test_pairs_scored_in_parts_score_as_all_at_once(
-    annotated: dict[str, Article], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from storyline.cluster import score
-
-    articles = pick(annotated, "hollvik") + pick(annotated, "dunmere") + pick(annotated, "vote")
-    _, clusterer = stream_labels(articles)
-    i, j = np.triu_indices(len(clusterer), 1)
-    meet(clusterer.profiles, i, j)
-    whole = score.pair_scores(clusterer.profiles, clusterer.lexicon, i, j, clusterer.model)
-    monkeypatch.setattr(score, "SCORE_PART", 5)
-    parted = score.pair_scores(clusterer.profiles, clusterer.lexicon, i, j, clusterer.model)
-    assert len(i) > 5 * 3 and (whole > 0).any()
-    assert np.array_equal(whole, parted)
-
-
 def test_streaming_does_not_depend_on_the_input_order(annotated: dict[str, Article]) -> None:
     articles = pick(annotated, "hollvik") + pick(annotated, "dunmere")
     shuffled = list(reversed(articles))

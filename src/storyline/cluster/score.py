@@ -492,9 +492,6 @@ def fade(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - DECAY_PER_WEEK * over / 7.0, 0.0, 1.0)
 
 
-SCORE_PART = 50_000  # pairs scored at once (memory grows with it)
-
-
 def pair_scores(
     p: Profiles,
     lexicon: Lexicon,
@@ -508,14 +505,8 @@ def pair_scores(
     scores = fade(p, i, j).astype(np.float32)
     # Pairs published too far apart score nothing whatever their features: only the others are scored.
     live = np.flatnonzero(scores > 0)
-    if not len(live):
-        return scores
-    model = model or shipped()
-    # In parts: the key comparisons hold pairs x keys x keys booleans, over 4 GB for the 786,000 pairs of
-    # a 1,254-article batch at once (bench/run.py). Each pair's features are its own, so parts change
-    # nothing.
-    for start in range(0, len(live), SCORE_PART):
-        part = live[start : start + SCORE_PART]
-        given = None if cosine is None else cosine[part]
-        scores[part] *= model.probability(features(p, lexicon, i[part], j[part], given))
+    if len(live):
+        model = model or shipped()
+        given = None if cosine is None else cosine[live]
+        scores[live] *= model.probability(features(p, lexicon, i[live], j[live], given))
     return scores
