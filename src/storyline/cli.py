@@ -24,8 +24,17 @@ from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from storyline import pipeline
 from storyline.cluster import cluster_articles, story_id
@@ -48,6 +57,7 @@ from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
 from storyline.report import render_story_markdown
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
+from storyline.stages import Stages
 from storyline.store import Store, StoreError, database_errors, is_url, open_store, redact
 from storyline.store import exists as store_exists
 from storyline.summarize import DEFAULT_MAX_WORDS
@@ -109,16 +119,41 @@ class Failure(Exception):
     """An error the user can act on; printed without a traceback, exit 1."""
 
 
+def _progress_shown() -> bool:
+    return err.is_terminal or "STORYLINE_PROGRESS" in os.environ
+
+
+class RateColumn(ProgressColumn):
+    """Items a second of a stage so far (its items done over its time)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not elapsed or not task.completed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:,.1f}/s", style="progress.data.speed")
+
+
+def _stages_table(stages: Stages) -> Table:
+    table = Table(title="Stages", box=box.SIMPLE_HEAD)
+    for column in ("stage", "items", "seconds", "items/s"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for name, stage in stages.stages.items():
+        rate = stage.rate
+        table.add_row(name, str(stage.items), f"{stage.seconds:.2f}", "" if rate is None else f"{rate:,.1f}")
+    return table
+
+
 @contextmanager
 def progress_bars() -> Iterator[pipeline.ProgressFactory]:
     progress = Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=False,
-        disable=not err.is_terminal and "STORYLINE_PROGRESS" not in os.environ,
+        disable=not _progress_shown(),
     )
 
     def factory(description: str, total: int) -> pipeline.Advance:
@@ -154,9 +189,9 @@ class EngineName(StrEnum):
 
 
 @contextmanager
-def _engine(name: EngineName, master: str, workers: int) -> Iterator[Engine]:
+def _engine(name: EngineName, master: str, workers: int, stages: Stages | None = None) -> Iterator[Engine]:
     if name is EngineName.local:
-        yield LocalEngine(workers)
+        yield LocalEngine(workers, stages)
         return
     from storyline.spark import SparkEngine, SparkUnavailable
 
@@ -262,19 +297,21 @@ def run(
     write stories.json, report.html and report.md (with --engine spark also Parquet tables in OUT/tables)."""
     _check_paths(paths)
     reader = Reader(max_bytes=max_bytes, max_html_bytes=max_html_bytes)
+    stages = Stages()
     with (
-        _engine(engine, master, workers) as runner,
+        _engine(engine, master, workers, stages) as runner,
         _open_store(db or out_dir / "storyline.db") as store,
         progress_bars() as progress,
     ):
-        result = pipeline.ingest_paths(store, paths, progress, reader=reader, engine=runner)
-        pipeline.update_stories(store, progress, max_words, engine=runner)
-        doc = pipeline.stories_model(store, result.to_dict())
+        result, doc, files = pipeline.run_job(
+            store, paths, out_dir, progress, reader, max_words, runner, stages
+        )
         if engine is EngineName.spark:
             from storyline.export import export as export_tables  # pyarrow: loaded only when asked for
 
             export_tables(store, "parquet", out_dir / "tables")
-    files = pipeline.write_reports(doc, out_dir)
+    if _progress_shown():
+        err.print(_stages_table(stages))
     out.print(_stories_table(doc))
     out.print(_ingest_table(result))
     _report_rejects(result)

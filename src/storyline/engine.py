@@ -13,11 +13,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from storyline.build import build_all
+from storyline.enrich import cache_sentence_vectors, cached_sentence_vectors
 from storyline.enrich.workers import default_workers, enrich_chunks
 from storyline.ingest.readers import Reader, Record
 from storyline.model import Article, Story
+from storyline.stages import Stages
 from storyline.store import Store
-from storyline.story import build_story
 
 AUTO_WORKERS_FROM = 200  # files
 MAX_AUTO_WORKERS = 4
@@ -39,10 +41,12 @@ class Engine(Protocol):
 
 
 class LocalEngine:
-    """Worker processes on this machine: ``workers`` of them (0: chosen from the size of the work)."""
+    """Worker processes on this machine: ``workers`` of them (0: chosen from the size of the work). What
+    the workers spent per stage of story building is added to ``stages``."""
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, stages: Stages | None = None) -> None:
         self.workers = workers
+        self.stages = stages if stages is not None else Stages()
 
     def read(self, reader: Reader, paths: Sequence[str | Path]) -> Iterator[Record]:
         workers = self.workers
@@ -56,5 +60,19 @@ class LocalEngine:
         return enrich_chunks(articles, self.workers or default_workers())
 
     def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
-        for group in groups:
-            yield build_story(group, max_words, store)
+        """Sentence vectors the store has cached are read here; the rest are computed with the stories
+        (once per distinct sentence, batched across stories: :func:`storyline.build.build_all`) and cached
+        as each task of stories comes back."""
+        if store is not None:
+            cached_sentence_vectors([a for g in groups for a in g], store)
+        done: dict[int, Story] = {}
+        ready = 0
+        workers = self.workers or default_workers()
+        for task, stories, computed in build_all(groups, max_words, workers, stages=self.stages):
+            if store is not None and computed:
+                with store.transaction():
+                    cache_sentence_vectors(computed, store)
+            done.update(zip(task, stories, strict=True))
+            while ready in done:  # in order, as the protocol says
+                yield done.pop(ready)
+                ready += 1

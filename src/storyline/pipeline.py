@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
 from storyline.report import render_html, render_markdown
+from storyline.stages import Stages, started
 from storyline.store import Store, StoreConflict, StoreError
 from storyline.summarize import DEFAULT_MAX_WORDS
 
@@ -102,31 +104,6 @@ def store_records(
     raise StoreError(f"{store.location}: other writers kept conflicting with this ingest; run it again")
 
 
-def build_stories(
-    articles: list[Article],
-    progress: ProgressFactory = _no_progress,
-    max_words: int = DEFAULT_MAX_WORDS,
-    store: Store | None = None,
-    engine: Engine | None = None,
-) -> tuple[list[Story], Lexicon]:
-    """The stories of ``articles`` (clustered in batch), and the counts of the originals' words and keys
-    that clustering made. Clustering runs here; each story is built by ``engine`` (default: here)."""
-    # Copies join their original's story: they widen coverage but add no independent report.
-    originals = [a for a in articles if a.duplicate_of is None]
-    groups, lexicon = cluster_and_count(originals)
-    group_of = {a.id: g for g, members in enumerate(groups) for a in members}
-    for article in articles:
-        if article.duplicate_of is not None and article.duplicate_of in group_of:
-            groups[group_of[article.duplicate_of]].append(article)
-    advance = progress("Comparing stories", len(groups))
-    stories = []
-    for story in (engine or LocalEngine()).build(groups, max_words, store):
-        stories.append(story)
-        advance(1)
-    stories.sort(key=lambda s: (-len(s.article_ids), s.title))
-    return stories, lexicon
-
-
 def read_stored(store: Store, ids: Iterable[str] | None = None) -> list[Article]:
     """Articles of the store (all, or those of ``ids``) with what enrichment saved of them: sentences,
     article vectors and mentions."""
@@ -141,14 +118,17 @@ def enrich_stored(
     progress: ProgressFactory = _no_progress,
     workers: int = 0,
     ids: Iterable[str] | None = None,
+    stages: Stages | None = None,
     engine: Engine | None = None,
 ) -> list[Article]:
     """All articles of the store (originals and copies), or those of ``ids``, with sentences, article
-    vectors and mentions (sentence vectors come later, with comparison: ``build_story``).
+    vectors and mentions (sentence vectors come later, with comparison: ``build_planned``).
 
     What is new is enriched by ``engine`` (default: ``workers`` processes, 0: one per core) and saved chunk
     by chunk, so an interrupted run keeps what it finished.
     """
+    stages = stages or Stages()
+    since = started()
     articles = read_stored(store, ids)
     todo = [a for a in articles if a.vector is None or not a.mentions]
     unsplit = {a.id for a in todo if not a.sentences}
@@ -163,39 +143,41 @@ def enrich_stored(
                 if article.id in unannotated:
                     store.save_mentions(article)
         advance(len(chunk))
+    stages.done("enrich", since, len(todo))
     return articles
 
 
-def update_stories(
+@dataclass
+class StoryPlan:
+    """What one try of :func:`update_stories` builds and saves, decided from the store.
+
+    ``groups`` are the members of each story to build (read in full, enriched). ``batch``: the first run,
+    whose stories replace every stored one; otherwise the built stories replace those of ``removed``.
+    ``lexicon`` (with the originals it counts, ``lexicon_ids``) is saved with the stories when set.
+    """
+
+    generation: int
+    groups: list[list[Article]]
+    batch: bool = False
+    removed: set[str] = field(default_factory=set)
+    lexicon: Lexicon | None = None
+    lexicon_ids: list[str] = field(default_factory=list)
+    read: dict[str, Article] | None = None  # the articles read, when they are all the store's
+    storylines: bool = True  # whether the storylines need threading again
+
+
+def plan_stories(
     store: Store,
     progress: ProgressFactory = _no_progress,
-    max_words: int = DEFAULT_MAX_WORDS,
+    stages: Stages | None = None,
     engine: Engine | None = None,
-) -> None:
-    """Bring the store's stories up to date (``store.stories()`` reads them).
-
-    Stories are derived from the articles and saved in one transaction with the counts they were
-    clustered with, so a run killed at any point leaves the previous stories, and the next run (which
-    finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
-    run save stories between this run's reading and saving, this run starts again from what that one
-    saved (``claim_stories``). Enrichment and story building run on ``engine`` (default: this machine).
-    """
-    engine = engine or LocalEngine()
-    for _attempt in range(WRITE_ATTEMPTS):
-        try:
-            _update_stories(store, progress, max_words, engine)
-            return
-        except StoreConflict:
-            continue
-    raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
-
-
-def _update_stories(store: Store, progress: ProgressFactory, max_words: int, engine: Engine) -> None:
-    """One try of :func:`update_stories`.
+) -> StoryPlan:
+    """Which stories to build and from which articles: the planner of :func:`update_stories`.
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
     a story are assigned in publication order to an existing story or start a new one (streaming); only
-    the stories that gained articles are rebuilt, the others are kept as stored.
+    the stories that gained articles (or are older than one of their articles) are built again, the
+    others are kept as stored.
 
     A later run reads in full only the articles not yet in a story, the stored ones within reach of
     theirs (what :meth:`StreamClusterer.load` takes in) and the members of the stories it rebuilds; of
@@ -203,19 +185,32 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, eng
     clustering reads, are kept in the store by each run; where they do not cover exactly the stored
     originals (a store of an older storyline, say), they are counted again from every one.
     """
+    stages = stages or Stages()
+    engine = engine or LocalEngine()
     generation = store.stories_generation()
     existing = store.stories()
     if not existing:
-        articles = enrich_stored(store, progress, engine=engine)
-        stories, lexicon = build_stories(articles, progress, max_words, store, engine)
-        with store.transaction():
-            store.claim_stories(generation)
-            store.replace_stories(stories)
-            # Every original is in a story now, and the batch has counted them all.
-            originals = [a.id for a in articles if a.duplicate_of is None]
-            store.save_lexicon(originals, lexicon.to_bytes())
-        update_storylines(store, {a.id: a for a in articles})
-        return
+        articles = enrich_stored(store, progress, stages=stages, engine=engine)
+        # Copies join their original's story: they widen coverage but add no independent report.
+        originals = [a for a in articles if a.duplicate_of is None]
+        with stages.time("cluster", len(originals)):
+            groups, lexicon = cluster_and_count(originals)
+        group_of = {a.id: g for g, members in enumerate(groups) for a in members}
+        for article in articles:
+            if article.duplicate_of is not None and article.duplicate_of in group_of:
+                groups[group_of[article.duplicate_of]].append(article)
+        # Largest first, the order the local engine builds them in (its progress then moves steadily);
+        # the saved stories are sorted anyway.
+        groups.sort(key=len, reverse=True)
+        # Every original is in a story now, and the batch has counted them all.
+        return StoryPlan(
+            generation,
+            groups,
+            batch=True,
+            lexicon=lexicon,
+            lexicon_ids=[a.id for a in originals],
+            read={a.id: a for a in articles},
+        )
     story_of = {a: s.id for s in existing for a in s.article_ids}
     catalogue = store.catalogue()
     known = [(i, day) for i, day, copy_of in catalogue if copy_of is None and i in story_of]
@@ -228,7 +223,9 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, eng
     window = [i for (i, _), taken in zip(known, near, strict=True) if taken]
     # What is not yet in a story (copies too) is enriched here; the window was, on joining its story.
     pending = [i for i, _, _ in catalogue if i not in story_of]
-    read = {a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], engine=engine)}
+    read = {
+        a.id: a for a in enrich_stored(store, progress, ids=[*window, *pending], stages=stages, engine=engine)
+    }
     new = [read[i] for i, _ in fresh]
     members: dict[str, list[str]] = {s.id: [] for s in existing}
     for i, _, _ in catalogue:
@@ -238,6 +235,8 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, eng
     names = list(members)
     # Stories older than one of their articles are built again from what is stored now.
     changed: set[str] = store.outdated_stories() & set(members)
+    plan = StoryPlan(generation, [], storylines=any(s.storyline is None for s in existing))
+    since = started()
     if new:
         clusterer = StreamClusterer(len(new[0].vector))
         known_ids = [i for i, _ in known]
@@ -260,31 +259,94 @@ def _update_stories(store: Store, progress: ProgressFactory, max_words: int, eng
             members[names[label]].append(article.id)
             story_of[article.id] = names[label]
             changed.add(names[label])
+        # The clusterer counted the newcomers on top of the stored articles: every original in a story.
+        plan.lexicon, plan.lexicon_ids = clusterer.lexicon, [*known_ids, *(a.id for a in new)]
     # Copies join their original's story: they widen coverage but add no independent report.
     for i, _, copy_of in catalogue:
         if copy_of is not None and i not in story_of and copy_of in story_of:
             story_of[i] = story_of[copy_of]
             members[story_of[i]].append(i)
             changed.add(story_of[i])
+    stages.done("cluster", since, len(new))
     unread = [i for sid in changed for i in members[sid] if i not in read]
     read |= {a.id: a for a in read_stored(store, unread)}
-    advance = progress("Comparing stories", len(changed))
-    rebuilt = []
-    groups = [[read[i] for i in members[sid]] for sid in sorted(changed)]
-    for story in engine.build(groups, max_words, store):
-        rebuilt.append(story)
+    plan.groups = [[read[i] for i in members[sid]] for sid in sorted(changed)]
+    # A story's id follows its earliest article, so an earlier newcomer renames it.
+    plan.removed = changed & set(labels)
+    plan.storylines = plan.storylines or bool(changed)
+    return plan
+
+
+def build_planned(
+    store: Store,
+    plan: StoryPlan,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    engine: Engine | None = None,
+    stages: Stages | None = None,
+) -> list[Story]:
+    """The stories of ``plan``, built by ``engine`` (default: worker processes here,
+    :meth:`LocalEngine.build`), which may read and fill the store's cache of sentence vectors."""
+    stages = stages or Stages()
+    since = started()
+    advance = progress("Comparing stories", len(plan.groups))
+    built = []
+    for story in (engine or LocalEngine()).build(plan.groups, max_words, store):
+        built.append(story)
         advance(1)
-    if changed:
+    stages.done("build stories", since, len(plan.groups))
+    return built
+
+
+def save_planned(store: Store, plan: StoryPlan, stories: list[Story], stages: Stages | None = None) -> None:
+    """Save the stories built for ``plan`` with their lexicon in one transaction (failing with
+    :class:`StoreConflict` should another run have saved stories since the plan was made), then thread
+    the storylines."""
+    stages = stages or Stages()
+    if plan.batch:
+        stories = sorted(stories, key=lambda s: (-len(s.article_ids), s.title))
+    if plan.batch or stories:
         with store.transaction():
-            store.claim_stories(generation)
-            # A story's id follows its earliest article, so an earlier newcomer renames it.
-            store.update_stories(rebuilt, removed=changed & set(labels))
-            if new:
-                # The clusterer counted the newcomers on top of the stored articles: every original in a
-                # story.
-                store.save_lexicon([*known_ids, *(a.id for a in new)], clusterer.lexicon.to_bytes())
-    if changed or any(s.storyline is None for s in existing):
-        update_storylines(store)
+            store.claim_stories(plan.generation)
+            if plan.batch:
+                store.replace_stories(stories)
+            else:
+                store.update_stories(stories, removed=plan.removed)
+            if plan.lexicon is not None:
+                store.save_lexicon(plan.lexicon_ids, plan.lexicon.to_bytes())
+    if plan.storylines:
+        with stages.time("storylines", len(stories)):
+            update_storylines(store, plan.read)
+
+
+def update_stories(
+    store: Store,
+    progress: ProgressFactory = _no_progress,
+    max_words: int = DEFAULT_MAX_WORDS,
+    stages: Stages | None = None,
+    engine: Engine | None = None,
+) -> None:
+    """Bring the store's stories up to date (``store.stories()`` reads them): plan them from the store
+    (:func:`plan_stories`), build them without it (:func:`build_planned`), save them
+    (:func:`save_planned`).
+
+    Stories are derived from the articles and saved in one transaction with the counts they were
+    clustered with, so a run killed at any point leaves the previous stories, and the next run (which
+    finds articles in no story: ``store.stale()``) builds what the killed one would have. Should another
+    run save stories between this run's reading and saving, this run starts again from what that one
+    saved (``claim_stories``). Enrichment and story building run on ``engine`` (default: this machine).
+    """
+    stages = stages or Stages()
+    engine = engine or LocalEngine()
+    for _attempt in range(WRITE_ATTEMPTS):
+        try:
+            plan = plan_stories(store, progress, stages, engine)
+            stories = build_planned(store, plan, progress, max_words, engine, stages)
+            save_planned(store, plan, stories, stages)
+            return
+        except StoreConflict:
+            continue
+    raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
 
 
 def update_storylines(store: Store, read: dict[str, Article] | None = None) -> None:
@@ -334,3 +396,28 @@ def write_reports(doc: StoriesDocument, out: Path) -> list[Path]:
     for path, content in files.items():
         path.write_text(content, encoding="utf-8")
     return list(files)
+
+
+def run_job(
+    store: Store,
+    paths: Sequence[str | Path],
+    out: Path,
+    progress: ProgressFactory = _no_progress,
+    reader: Reader | None = None,
+    max_words: int = DEFAULT_MAX_WORDS,
+    engine: Engine | None = None,
+    stages: Stages | None = None,
+) -> tuple[IngestResult, StoriesDocument, list[Path]]:
+    """The main job (``storyline run``): ingest ``paths``, bring the stories up to date, write the reports
+    to ``out``; each stage timed into ``stages``. The ingest result, the stories document and the files."""
+    stages = stages or Stages()
+    engine = engine or LocalEngine(0, stages)
+    since = started()
+    result = ingest_paths(store, paths, progress, reader=reader, engine=engine)
+    stages.done("ingest", since, result.ingested + len(result.duplicates))
+    update_stories(store, progress, max_words, stages, engine)
+    with stages.time("report"):
+        doc = stories_model(store, result.to_dict())
+        files = write_reports(doc, out)
+    stages.stages["report"].items = len(doc.stories)
+    return result, doc, files

@@ -10,6 +10,7 @@ from storyline.enrich import enrich
 from storyline.enrich.aliases import normalise_name
 from storyline.enrich.annotate import story_entities
 from storyline.model import Article, Story
+from storyline.stages import Stages
 from storyline.store import Store
 from storyline.summarize import DEFAULT_MAX_WORDS, summarize
 
@@ -39,23 +40,32 @@ def key_entities(articles: list[Article]) -> list[str]:
 
 
 def build_story(
-    members: list[Article], max_words: int = DEFAULT_MAX_WORDS, store: Store | None = None
+    members: list[Article],
+    max_words: int = DEFAULT_MAX_WORDS,
+    store: Store | None = None,
+    stages: Stages | None = None,
 ) -> Story:
+    """One story from its (enriched) members, each step timed into ``stages``."""
+    stages = stages or Stages()
     # Comparison aligns sentences; their vectors are computed here, for the articles compared, and
-    # cached by the store, rather than for every article at enrichment.
-    if store is None:
-        enrich(members)
-    else:
-        with store.transaction():
-            enrich(members, store=store)
-    story = make_story(members)
-    comparison = compare(members)
+    # cached by the store, rather than for every article at enrichment. (``storyline.build`` computes
+    # them beforehand for many stories at once, and this finds them there.)
+    with stages.time("vectors"):
+        if store is None:
+            enrich(members)
+        else:
+            with store.transaction():
+                enrich(members, store=store)
+    with stages.time("compare", 1):
+        story = make_story(members)
+        comparison = compare(members)
     for key, value in comparison.block.items():
         setattr(story, key, value)
-    story.summary = summarize(comparison, max_words)
-    # Syndicated copies of one wire story are one independent source.
-    story.source_count = len(
-        {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
-    )
-    story.key_entities = key_entities(members)
+    with stages.time("summarise", 1):
+        story.summary = summarize(comparison, max_words)
+        # Syndicated copies of one wire story are one independent source.
+        story.source_count = len(
+            {comparison.articles[g].source or comparison.articles[g].id for g in comparison.group}
+        )
+        story.key_entities = key_entities(members)
     return story

@@ -8,6 +8,7 @@ and they are easy to recognise from their form alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MARKERS = re.compile(
     # Links, handles, video running times ("2:34"), but not a time of day ("at 19:52 GMT", "8:20 am").
@@ -39,6 +40,8 @@ _ENDED = re.compile(r"[.!…][\"'”’»)\]]*$")
 _MOSTLY_CAPITALS = 0.5
 
 
+# Comparison and summary ask about one sentence many times (once per pair it is in): bench/run.py.
+@lru_cache(maxsize=1 << 16)
 def is_noise(sentence: str) -> bool:
     """True for page furniture rather than prose: credits, captions, links, share bars, shouted or cut-off
     lines."""

@@ -45,7 +45,9 @@ __all__ = [
     "STATIC_LEAD_SENTENCES",
     "Embedder",
     "cache_article_vectors",
+    "cache_sentence_vectors",
     "cached_article_vectors",
+    "cached_sentence_vectors",
     "default_embedder",
     "enrich",
     "split_sentences",
@@ -191,6 +193,28 @@ def cached_article_vectors(
 ) -> None:
     """Set ``vector`` of the articles whose vector the store has cached; compute nothing."""
     _Vectors(embedder or default_embedder(), store).fill_from_cache(articles)
+
+
+def cached_sentence_vectors(
+    articles: Sequence[Article], store: Store, embedder: Embedder | None = None
+) -> None:
+    """Set ``sentence_vectors`` of the (split) articles whose sentence vectors the store has cached."""
+    vectors = _Vectors(embedder or default_embedder(), store)
+    for article in articles:
+        if article.sentence_vectors is None and article.sentences:
+            found = vectors.cached(article, vectors.sentence_kind)
+            if found is not None and len(found) == len(article.sentences):
+                article.sentence_vectors = found
+
+
+def cache_sentence_vectors(
+    articles: Sequence[Article], store: Store, embedder: Embedder | None = None
+) -> None:
+    """Cache the articles' sentence vectors, computed elsewhere (e.g. by worker processes)."""
+    vectors = _Vectors(embedder or default_embedder(), store)
+    for article in articles:
+        if article.sentence_vectors is not None:
+            vectors.put_sentences(article)
 
 
 def cache_article_vectors(

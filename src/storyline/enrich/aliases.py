@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from storyline.enrich.entities import Mention
@@ -269,6 +270,8 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+# Comparison normalises the same names once per pair of sentences or values: cached.
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
     """The spelling-free form of a name: "JO Song-gil" → "jo song gil", "the U.S." → "us"."""
     text = _fold(text)
