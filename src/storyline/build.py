@@ -94,12 +94,24 @@ def _load_models() -> None:
     default_embedder()
 
 
-def _work(groups: list[list[Article]], max_words: int) -> Built:
+def build_task(groups: list[list[Article]], max_words: int) -> Built:
+    """:func:`build_stories` in another process (a worker here, or a Spark executor): what it returns
+    travels back pickled, so of the articles only their sentences and vectors are kept."""
     stories, computed, stages = build_stories(groups, max_words)
-    # Only the vectors travel back of what the parent already has.
     for article in computed:
         article.text, article.mentions = "", []
     return stories, computed, stages
+
+
+def take_vectors(by_id: dict[str, Article], computed: list[Article]) -> list[Article]:
+    """Set the sentences and sentence vectors another process computed (``computed``, pickled copies)
+    on the caller's own articles (``by_id``); those articles."""
+    mine = []
+    for article in computed:
+        own = by_id[article.id]
+        own.sentences, own.sentence_vectors = article.sentences, article.sentence_vectors
+        mine.append(own)
+    return mine
 
 
 def build_all(
@@ -125,7 +137,7 @@ def build_all(
     by_id = {a.id: a for g in groups for a in g}
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_load_models) as pool:
         pending: dict[Future[Built], list[int]] = {
-            pool.submit(_work, [groups[g] for g in task], max_words): task for task in cut
+            pool.submit(build_task, [groups[g] for g in task], max_words): task for task in cut
         }
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -133,10 +145,5 @@ def build_all(
                 task = pending.pop(future)
                 stories, computed, done = future.result()
                 stages.merge(done)
-                mine = []
-                for article in computed:
-                    own = by_id[article.id]
-                    own.sentences, own.sentence_vectors = article.sentences, article.sentence_vectors
-                    mine.append(own)
                 advance(len(task))
-                yield task, stories, mine
+                yield task, stories, take_vectors(by_id, computed)

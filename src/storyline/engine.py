@@ -9,7 +9,7 @@ story from its members. Both engines run the same functions, so both give the sa
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +21,9 @@ from storyline.model import Article, Story
 from storyline.stages import Stages
 from storyline.store import Store
 
+# A task of story building: the indices of its groups, their stories, and the articles whose sentence
+# vectors it computed.
+Task = tuple[list[int], list[Story], list[Article]]
 AUTO_WORKERS_FROM = 200  # files
 MAX_AUTO_WORKERS = 4
 
@@ -65,14 +68,20 @@ class LocalEngine:
         as each task of stories comes back."""
         if store is not None:
             cached_sentence_vectors([a for g in groups for a in g], store)
-        done: dict[int, Story] = {}
-        ready = 0
         workers = self.workers or default_workers()
-        for task, stories, computed in build_all(groups, max_words, workers, stages=self.stages):
-            if store is not None and computed:
-                with store.transaction():
-                    cache_sentence_vectors(computed, store)
-            done.update(zip(task, stories, strict=True))
-            while ready in done:  # in order, as the protocol says
-                yield done.pop(ready)
-                ready += 1
+        return in_order(build_all(groups, max_words, workers, stages=self.stages), store)
+
+
+def in_order(built: Iterable[Task], store: Store | None) -> Iterator[Story]:
+    """The stories of tasks that finish in any order, in the order of their groups (as
+    :meth:`Engine.build` promises); the sentence vectors each task computed are cached in ``store``."""
+    done: dict[int, Story] = {}
+    ready = 0
+    for task, stories, computed in built:
+        if store is not None and computed:
+            with store.transaction():
+                cache_sentence_vectors(computed, store)
+        done.update(zip(task, stories, strict=True))
+        while ready in done:
+            yield done.pop(ready)
+            ready += 1

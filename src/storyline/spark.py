@@ -17,11 +17,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from storyline.enrich.workers import enrich_chunk, load_models, take_results, tasks
+from storyline.build import Built, build_task, take_vectors, tasks
+from storyline.engine import in_order
+from storyline.enrich import cached_sentence_vectors
+from storyline.enrich.workers import enrich_chunk, load_models, take_results
+from storyline.enrich.workers import tasks as enrich_tasks
 from storyline.ingest.readers import Reader, Record, read_file
 from storyline.model import Article, Story
 from storyline.store import Store
-from storyline.story import build_story
 
 INSTALL = "pip install 'storyline[spark]'"
 # Tasks per core in one wave of work: enough that no core idles while another finishes its last task.
@@ -43,12 +46,6 @@ def _enrich(item: tuple[int, list[Article]]) -> tuple[int, list[Article]]:
     load_models()  # once per Python worker: the models are cached after the first call
     index, chunk = item
     return index, enrich_chunk(chunk)
-
-
-def _build(max_words: int, item: tuple[int, list[Article]]) -> tuple[int, Story]:
-    load_models()
-    index, members = item
-    return index, build_story(members, max_words)
 
 
 class SparkEngine:
@@ -120,16 +117,27 @@ class SparkEngine:
                 yield from reader.read_unit(unit)
 
     def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
-        chunks = tasks(articles, self.cores)
+        chunks = enrich_tasks(articles, self.cores)
         for chunk, done in zip(chunks, self._map(chunks, _enrich), strict=True):
             yield take_results(chunk, done)
 
     def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
-        # Sentence vectors are computed on the executors and not cached in the store (``store`` unused):
-        # a rerun computes them again rather than ship them back to the driver.
-        del store
+        """As :meth:`LocalEngine.build`: the same tasks (several small stories, their sentence vectors
+        batched), each run on an executor; the vectors come back to be cached in ``store``."""
+        if store is not None:
+            cached_sentence_vectors([a for g in groups for a in g], store)
+        cut = tasks(groups)
 
-        def build(item: tuple[int, list[Article]]) -> tuple[int, Story]:
-            return _build(max_words, item)
+        def build(item: tuple[int, list[list[Article]]]) -> tuple[int, Built]:
+            load_models()
+            return item[0], build_task(item[1], max_words)
 
-        return self._map(groups, build)
+        by_id = {a.id: a for g in groups for a in g}
+        built = self._map([[groups[g] for g in task] for task in cut], build)
+        return in_order(
+            (
+                (task, stories, take_vectors(by_id, computed))
+                for task, (stories, computed, _stages) in zip(cut, built, strict=True)
+            ),
+            store,
+        )
