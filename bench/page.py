@@ -245,12 +245,6 @@ def _serve_load(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
                 f"one client {alone['p99 ms']:.1f} ms",
                 "≤ 300 ms",
             ],
-            [
-                f"requests/s, {clients} clients, {name}",
-                f"{load['req/s']:.0f}",
-                f"one client {alone['req/s']:.0f}",
-                "",
-            ],
             [f"errors, {clients} clients, {name}", str(load["errors"]), str(alone["errors"]), "0"],
         ]
     return out, [run]
@@ -260,27 +254,25 @@ def _spark(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     rows = rows_of(run)
     local = next(r for r in rows if r["run"].startswith("local"))
-    out = []
-    for r in rows:
-        if not r["run"].startswith("spark"):
-            continue
-        master = r["run"].removeprefix("spark ")
-        out += [
-            [
-                f"BCubed agreement with one machine's stories, {master}",
-                f"{r['agreement with local']}",
-                "",
-                "≥ 0.99",
-            ],
-            [f"same summary, stories with the same articles, {master}", str(r["same summary"]), "", "all"],
-            [
-                f"articles/s end to end, {master}",
-                f"{r['articles/s']:.1f}",
-                f"one machine {local['articles/s']:.1f}",
-                "",
-            ],
-        ]
-    return out, [run]
+    spark = [r for r in rows if r["run"].startswith("spark")]
+    widest = spark[-1]  # the master with the most cores, as the acceptance line names it
+    master = widest["run"].removeprefix("spark ")
+    masters = " · ".join(r["run"].removeprefix("spark ") for r in spark)
+    return [
+        [
+            f"BCubed agreement with one machine's stories, {master}",
+            f"{widest['agreement with local']}",
+            "",
+            "≥ 0.99",
+        ],
+        [f"same summary, stories with the same articles, {master}", str(widest["same summary"]), "", "all"],
+        [
+            f"articles/s end to end, {masters}",
+            " · ".join(f"{r['articles/s']:.1f}" for r in spark),
+            f"one machine {local['articles/s']:.1f}",
+            "",
+        ],
+    ], [run]
 
 
 def _similarity(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
