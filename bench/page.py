@@ -261,7 +261,7 @@ def _spark(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     return [
         [
             f"BCubed agreement with one machine's stories, {master}",
-            f"{widest['agreement with local']}",
+            f"{float(widest['agreement with local']):.3f}",
             "",
             "≥ 0.99",
         ],
