@@ -37,7 +37,7 @@ RunCli = Callable[..., CliResult]
 
 ARTICLE_KEYS = {"id", "title", "source", "url", "published", "language"}
 CITATION_KEYS = {"article_id", "quote"}
-SUMMARY_SENTENCE_KEYS = {"text", "citations"}
+SUMMARY_SENTENCE_KEYS = {"text", "citations", "conflicts"}  # conflicts: the sides it states
 FACT_KEYS = {"claim", "citations"}
 CONFLICT_KEYS = {"type", "about", "claims"}
 CONFLICT_CLAIM_KEYS = {"article_id", "quote", "value"}
