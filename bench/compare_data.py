@@ -71,3 +71,19 @@ def stories(split: str = "all", files: list[Path] | None = None) -> list[GoldSto
                 )
             )
     return found
+
+
+def training_stories(perturbed: bool) -> list[GoldStory]:
+    """The train stories that the learned comparison models fit on (with the train part of
+    bench/perturb.py's pairs when ``perturbed``), enriched and annotated."""
+    from perturb import OUT as PERTURBED  # imported here: perturb.py loads the enrichment models
+    from storyline.enrich import enrich
+    from storyline.enrich.annotate import annotate
+
+    train = stories("train")
+    if perturbed:
+        train += stories("train", [PERTURBED])
+    articles = [a for s in train for a in s.articles]
+    enrich(articles)
+    annotate(articles)
+    return train

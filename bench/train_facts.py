@@ -25,14 +25,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from compare_data import GoldStory, stories
-from perturb import OUT as PERTURBED
+from compare_data import GoldStory, training_stories
 from storyline.cluster.trees import fit as fit_trees
 from storyline.compare.align import independence_groups
 from storyline.compare.claims import sentence_claims
 from storyline.compare.facts import FEATURES, candidate_pairs
-from storyline.enrich import enrich
-from storyline.enrich.annotate import annotate
 
 ARTEFACT = Path(__file__).resolve().parent.parent / "src" / "storyline" / "compare" / "facts.json"
 
@@ -55,12 +52,7 @@ def main() -> None:
         "--perturbed", action="store_true", help="add the train part of bench/perturb.py's pairs"
     )
     args = parser.parse_args()
-    train = stories("train")
-    if args.perturbed:
-        train += stories("train", [PERTURBED])
-    articles = [a for s in train for a in s.articles]
-    enrich(articles)
-    annotate(articles)
+    train = training_stories(args.perturbed)
     rows = []
     gold_total = covered = 0
     for story in train:

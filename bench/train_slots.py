@@ -22,13 +22,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from compare_data import GoldStory, stories
-from perturb import OUT as PERTURBED
+from compare_data import GoldStory, training_stories
 from storyline.cluster.trees import fit as fit_trees
 from storyline.compare.align import independence_groups
 from storyline.compare.slots import FEATURES, Pair, candidate_pairs, compatible_values
-from storyline.enrich import enrich
-from storyline.enrich.annotate import annotate
 
 ARTEFACT = Path(__file__).resolve().parent.parent / "src" / "storyline" / "compare" / "slots.json"
 Node = tuple[int, int, int]
@@ -141,12 +138,7 @@ def main() -> None:
     global VERBOSE
     args = parser.parse_args()
     VERBOSE = args.verbose
-    train = stories("train")
-    if args.perturbed:
-        train += stories("train", [PERTURBED])
-    articles = [a for s in train for a in s.articles]
-    enrich(articles)
-    annotate(articles)
+    train = training_stories(args.perturbed)
     rows = []
     missed = {"gold": 0, "unmapped": 0}
     for story in train:

@@ -15,6 +15,7 @@ import numpy as np
 
 from storyline.compare.claims import SentenceClaims
 from storyline.compare.facts import same_fact_pairs
+from storyline.compare.pairs import independent_similarities
 from storyline.model import Article
 
 SAME_FACT = 0.62  # cosine at which two anchored sentences state the same fact
@@ -75,21 +76,16 @@ def anchored_pairs(articles: list[Article], group: list[int], claims: list[list[
     matches whose vectors are close and that share an anchor, or are very close."""
     anchor_sets = [[anchors(s) for s in per] for per in claims]
     pairs: Pairs = []
-    for i in range(len(articles)):
-        for j in range(i + 1, len(articles)):
-            va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
-            if group[i] == group[j] or va is None or vb is None or not len(va) or not len(vb):
+    for i, j, sim in independent_similarities(articles, group):
+        # Mutual best matches only: a sentence states a fact once per article.
+        for s in range(sim.shape[0]):
+            t = int(sim[s].argmax())
+            if int(sim[:, t].argmax()) != s:
                 continue
-            sim = va @ vb.T
-            # Mutual best matches only: a sentence states a fact once per article.
-            for s in range(sim.shape[0]):
-                t = int(sim[s].argmax())
-                if int(sim[:, t].argmax()) != s:
-                    continue
-                score = float(sim[s, t])
-                anchored = bool(anchor_sets[i][s] & anchor_sets[j][t])
-                if score >= SAME_FACT_UNANCHORED or (anchored and score >= SAME_FACT):
-                    pairs.append((score, (i, s), (j, t)))
+            score = float(sim[s, t])
+            anchored = bool(anchor_sets[i][s] & anchor_sets[j][t])
+            if score >= SAME_FACT_UNANCHORED or (anchored and score >= SAME_FACT):
+                pairs.append((score, (i, s), (j, t)))
     return pairs
 
 
@@ -116,14 +112,9 @@ def align(
     best = np.empty(len(articles), dtype=object)
     for i, a in enumerate(articles):
         best[i] = np.full(len(a.sentences), -1.0, dtype=np.float32)
-    for i in range(len(articles)):
-        for j in range(i + 1, len(articles)):
-            va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
-            if group[i] == group[j] or va is None or vb is None or not len(va) or not len(vb):
-                continue
-            sim = va @ vb.T
-            best[i] = np.maximum(best[i], sim.max(axis=1))
-            best[j] = np.maximum(best[j], sim.max(axis=0))
+    for i, j, sim in independent_similarities(articles, group):
+        best[i] = np.maximum(best[i], sim.max(axis=1))
+        best[j] = np.maximum(best[j], sim.max(axis=0))
     pairs = pairing(articles, group, claims)
     paired = {frozenset((x, y)) for _, x, y in pairs}
     claim_of: dict[tuple[int, int], list[tuple[int, int]]] = {}

@@ -23,6 +23,7 @@ import numpy as np
 
 from storyline.cluster.trees import Trees
 from storyline.compare.claims import SentenceClaims, Value
+from storyline.compare.pairs import independent_similarities
 from storyline.compare.slots import compatible_numbers
 from storyline.enrich.times import compatible as compatible_times
 from storyline.model import Article
@@ -150,23 +151,16 @@ def candidate_pairs(
     """Sentence pairs of two independent articles worth scoring, with their features: each sentence with
     its :data:`NEAREST` closest in the other article, at least :data:`MIN_COSINE` close, prose only."""
     pairs = []
-    for i in range(len(articles)):
-        for j in range(i + 1, len(articles)):
-            if group[i] == group[j]:
+    for i, j, sim in independent_similarities(articles, group):
+        near = np.zeros(sim.shape, dtype=bool)
+        np.put_along_axis(near, np.argsort(-sim, axis=1)[:, :NEAREST], True, axis=1)
+        np.put_along_axis(near, np.argsort(-sim, axis=0)[:NEAREST], True, axis=0)
+        for s, t in zip(*np.nonzero(near & (sim >= MIN_COSINE)), strict=True):
+            sa, sb = claims[i][s], claims[j][t]
+            if sa.noise or sb.noise:
                 continue
-            va, vb = articles[i].sentence_vectors, articles[j].sentence_vectors
-            if va is None or vb is None or not len(va) or not len(vb):
-                continue
-            sim = va @ vb.T
-            near = np.zeros(sim.shape, dtype=bool)
-            np.put_along_axis(near, np.argsort(-sim, axis=1)[:, :NEAREST], True, axis=1)
-            np.put_along_axis(near, np.argsort(-sim, axis=0)[:NEAREST], True, axis=0)
-            for s, t in zip(*np.nonzero(near & (sim >= MIN_COSINE)), strict=True):
-                sa, sb = claims[i][s], claims[j][t]
-                if sa.noise or sb.noise:
-                    continue
-                features = _features(sa, sb, sim, int(s), int(t), (len(va), len(vb)))
-                pairs.append(SentencePair((i, int(s)), (j, int(t)), np.array(features, dtype=np.float64)))
+            features = _features(sa, sb, sim, int(s), int(t), sim.shape)
+            pairs.append(SentencePair((i, int(s)), (j, int(t)), np.array(features, dtype=np.float64)))
     return pairs
 
 
