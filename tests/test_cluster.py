@@ -22,7 +22,7 @@ from storyline.cluster import (
     story_id,
     stream_labels,
 )
-from storyline.cluster.index import HORIZON_DAYS, REACH, _period
+from storyline.cluster.index import HORIZON_DAYS, REACH, period_numbers
 from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, day_number, meet
 from storyline.cluster.trees import Trees, fit, shipped
 from storyline.enrich import cache_article_vectors
@@ -298,7 +298,7 @@ def _years_of_reports() -> tuple[list[Article], list[Article]]:
     rng = np.random.default_rng(7)
     stored, new = [], []
     last = _START + 3 * 365
-    cut = next(d for d in range(last - 14, last) if _period(d - 48) == _period(d) - REACH)
+    cut = next(d for d in range(last - 14, last) if period_numbers(d - 48) == period_numbers(d) - REACH)
     for event in range((last - _START) // 6):
         day = _START + 6 * event
         reports = [(_report(event, n, day + n % 2, rng), day + n % 2) for n in range(3)]

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
 from storyline.build import build_all
+from storyline.cluster import cluster_and_count
+from storyline.cluster.blocks import block_numbers
+from storyline.cluster.score import Lexicon
 from storyline.enrich import cache_sentence_vectors, cached_sentence_vectors
 from storyline.enrich.workers import default_workers, enrich_chunks
 from storyline.ingest.readers import Reader, Record
@@ -36,6 +41,12 @@ class Engine(Protocol):
     def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
         """Fill sentences, article vectors and mentions of ``articles`` in place, yielding them in chunks,
         in order, as they are done (so the caller saves as it goes)."""
+        ...
+
+    def cluster(self, articles: list[Article]) -> tuple[list[list[Article]], Lexicon]:
+        """The articles' event stories and the counts of their words and keys, in batch: one pass for a
+        corpus within a block of publication time, else block by block in parallel
+        (:mod:`storyline.cluster.blocks`)."""
         ...
 
     def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
@@ -61,6 +72,14 @@ class LocalEngine:
 
     def enrich(self, articles: Sequence[Article]) -> Iterator[list[Article]]:
         return enrich_chunks(articles, self.workers or default_workers())
+
+    def cluster(self, articles: list[Article]) -> tuple[list[list[Article]], Lexicon]:
+        workers = self.workers or default_workers()
+        if workers == 1 or len(set(block_numbers(articles).tolist())) <= 1:
+            return cluster_and_count(articles)
+        # Spawned, as the enrichment workers are: forking a process that holds threads can deadlock.
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            return cluster_and_count(articles, pool.map)
 
     def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
         """Sentence vectors the store has cached are read here; the rest are computed with the stories

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster import StreamClusterer, cluster_and_count
+from storyline.cluster import StreamClusterer
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.cluster.storylines import gather, thread_ids
@@ -194,7 +194,7 @@ def plan_stories(
         # Copies join their original's story: they widen coverage but add no independent report.
         originals = [a for a in articles if a.duplicate_of is None]
         with stages.time("cluster", len(originals)):
-            groups, lexicon = cluster_and_count(originals)
+            groups, lexicon = engine.cluster(originals)
         group_of = {a.id: g for g, members in enumerate(groups) for a in members}
         for article in articles:
             if article.duplicate_of is not None and article.duplicate_of in group_of:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from storyline.build import Built, build_task, take_vectors, tasks
+from storyline.cluster import cluster_and_count
+from storyline.cluster.score import Lexicon
 from storyline.engine import in_order
 from storyline.enrich import cached_sentence_vectors
 from storyline.enrich.workers import enrich_chunk, load_models, take_results
@@ -120,6 +122,15 @@ class SparkEngine:
         chunks = enrich_tasks(articles, self.cores)
         for chunk, done in zip(chunks, self._map(chunks, _enrich), strict=True):
             yield take_results(chunk, done)
+
+    def cluster(self, articles: list[Article]) -> tuple[list[list[Article]], Lexicon]:
+        """As :meth:`LocalEngine.cluster`: each block of publication time, then each boundary between
+        blocks, is a task on the executors; the driver joins the blocks' stories."""
+
+        def mapper(function: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+            return self._map(items, lambda item: (item[0], function(item[1])))
+
+        return cluster_and_count(articles, mapper)
 
     def build(self, groups: list[list[Article]], max_words: int, store: Store | None) -> Iterator[Story]:
         """As :meth:`LocalEngine.build`: the same tasks (several small stories, their sentence vectors

@@ -16,7 +16,8 @@ import hashlib
 
 import numpy as np
 
-from storyline.cluster.batch import ATTACH, batch_clustering, batch_labels, stream_labels
+from storyline.cluster.batch import ATTACH, batch_labels, stream_labels
+from storyline.cluster.blocks import Mapper, cluster_in_blocks
 from storyline.cluster.score import Lexicon
 from storyline.cluster.stream import THRESHOLD, StreamClusterer
 from storyline.compare.noise import is_caption
@@ -43,18 +44,17 @@ def groups_of(articles: list[Article], labels: np.ndarray) -> list[list[Article]
     return list(groups.values())
 
 
-def cluster_articles(articles: list[Article], threshold: float = THRESHOLD) -> list[list[Article]]:
+def cluster_articles(articles: list[Article]) -> list[list[Article]]:
     """Groups of articles, one per event (batch driver); every article in exactly one group."""
-    return cluster_and_count(articles, threshold)[0]
+    return cluster_and_count(articles)[0]
 
 
-def cluster_and_count(
-    articles: list[Article], threshold: float = THRESHOLD
-) -> tuple[list[list[Article]], Lexicon]:
+def cluster_and_count(articles: list[Article], mapper: Mapper = map) -> tuple[list[list[Article]], Lexicon]:
     """:func:`cluster_articles`, and the counts of the articles' words and keys that clustering made (a
-    store keeps them for later runs, which need not count them again)."""
-    labels, clusterer = batch_clustering(articles, threshold)
-    return groups_of(articles, labels), clusterer.lexicon
+    store keeps them for later runs, which need not count them again). A corpus that spans years is
+    clustered in blocks of publication time, ``mapper`` running them (:mod:`~storyline.cluster.blocks`)."""
+    labels, lexicon = cluster_in_blocks(articles, mapper)
+    return groups_of(articles, labels), lexicon
 
 
 def story_id(members: list[Article]) -> str:

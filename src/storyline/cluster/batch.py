@@ -129,11 +129,18 @@ def _attach(labels: np.ndarray, graph: Pairs, attach: float) -> np.ndarray:
     return out
 
 
+def join(
+    labels: np.ndarray, graph: Pairs, threshold: float = THRESHOLD, attach: float = ATTACH
+) -> np.ndarray:
+    """Merge the stories of ``labels`` whose average link over ``graph`` reaches ``threshold``, then let
+    each article left alone join the story it links to best from ``attach``."""
+    return _attach(_merge(labels, graph, threshold), graph, attach)
+
+
 def refine(
     labels: np.ndarray, graph: Pairs, threshold: float = THRESHOLD, attach: float = ATTACH
 ) -> np.ndarray:
-    labels = _merge(_split(labels, graph, threshold), graph, threshold)
-    return _attach(labels, graph, attach)
+    return join(_split(labels, graph, threshold), graph, threshold, attach)
 
 
 def publication_order(articles: Sequence[Article]) -> list[int]:

@@ -67,7 +67,8 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
-def _period(days: np.ndarray) -> np.ndarray:
+def period_numbers(days: np.ndarray) -> np.ndarray:
+    """The index period of each ordinal day (NaN: the undated period, :data:`UNDATED`)."""
     days = np.asarray(days, dtype=np.float64)
     dated = np.floor(np.nan_to_num(days) / PERIOD_DAYS).astype(np.int64)
     return np.where(np.isnan(days), UNDATED, dated)
@@ -81,10 +82,10 @@ def within_reach(days: np.ndarray, around: np.ndarray, hops: int = 1) -> np.ndar
     days, around = np.asarray(days, dtype=np.float64), np.asarray(around, dtype=np.float64)
     if np.isnan(around).any():
         return np.ones(len(days), dtype=bool)
-    theirs = np.unique(_period(around))
+    theirs = np.unique(period_numbers(around))
     if len(theirs) == 0:
         return np.zeros(len(days), dtype=bool)
-    mine = _period(days)
+    mine = period_numbers(days)
     # Distance to the closest of their periods: the one just below or just above in sorted order.
     at = np.searchsorted(theirs, mine)
     below, above = theirs[np.maximum(at - 1, 0)], theirs[np.minimum(at, len(theirs) - 1)]
@@ -116,7 +117,7 @@ class VectorIndex:
         return self.periods[period]
 
     def add(self, keys: np.ndarray, vectors: np.ndarray, days: np.ndarray | None = None) -> None:
-        periods = _period(_days(days, len(vectors)))
+        periods = period_numbers(_days(days, len(vectors)))
         for period in np.unique(periods):
             chosen = periods == period
             self._graph(int(period)).add(np.asarray(keys)[chosen], _unit(vectors[chosen]), threads=0)
@@ -135,7 +136,7 @@ class VectorIndex:
         fewer are found; one multi-threaded search per period, merged by distance."""
         days = _days(days, len(vectors))
         # The horizon's ends fall in the periods REACH either side (the horizon is REACH periods).
-        low, high = _period(days) - REACH, _period(days) + REACH
+        low, high = period_numbers(days) - REACH, period_numbers(days) + REACH
         undated = np.isnan(days)
         unit = _unit(vectors)
         keys: list[np.ndarray] = []  # one (vectors × k) block per period searched

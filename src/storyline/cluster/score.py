@@ -171,6 +171,14 @@ class Lexicon:
         self.add([t for t, _ in words])
         self.add_keys(counted_keys(key_rows(articles)))
 
+    def __iadd__(self, other: Lexicon) -> Lexicon:
+        """Add the counts of ``other`` (of other articles): what counting both sets here would give."""
+        self.df += other.df
+        self.key_df += other.key_df
+        self.docs += other.docs
+        self.key_docs += other.key_docs
+        return self
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Lexicon)
