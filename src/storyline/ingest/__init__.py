@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.ingest.dedup import NearDuplicateIndex, from_bytes, signature, to_bytes
+from storyline.ingest.dedup import NearDuplicateIndex, signature
 from storyline.ingest.readers import Reader, Record
 from storyline.model import Article, LedgerEntry
 from storyline.store import Store
@@ -59,10 +59,7 @@ class Ingestor:
         self._by_id: dict[str, Article] = {}
         self._with_hash: dict[str, list[Article]] = {}  # originals and copies taken in by this run
         self._origin_by_id: dict[str, str] = {}
-        self._near = NearDuplicateIndex()
-        if store is not None:
-            for article_id, data in store.minhashes():
-                self._near.add(article_id, from_bytes(data))
+        self._near = NearDuplicateIndex(store)
         self.result = IngestResult()
 
     def _same_text_same_outlet(self, article: Article) -> Article | None:
@@ -116,7 +113,7 @@ class Ingestor:
         original = self._original_with_hash(article.hash)
         minhash = signature(article.text) if original is None else None
         if original is None and minhash is not None:
-            near = self._near.find(minhash)
+            near = self._near.find(minhash.hashvalues)
             if near is not None:
                 original = self._original_with_id(near[0])
         if self._id_taken(article.id):
@@ -142,12 +139,10 @@ class Ingestor:
         else:
             self._by_hash[article.hash] = article
             self._by_id[article.id] = article
-            if minhash is not None:
-                self._near.add(article.id, minhash)
         if self.store is not None:
             self.store.add_article(article)
-            if minhash is not None and original is None:
-                self.store.set_minhash(article.id, to_bytes(minhash))
+        if minhash is not None and original is None:
+            self._near.add(article.id, minhash.hashvalues)
         self.result.articles.append(article)
         if original is None:
             return LedgerEntry(record.origin, "ingested", article_id=article.id)

@@ -98,6 +98,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE stories ADD COLUMN storyline TEXT COLLATE "C";
     CREATE INDEX stories_storyline ON stories(storyline);
     """,
+    # 5: the LSH band keys of each original's MinHash signature, so that an ingest looks its near
+    # duplicates up in the store instead of holding every signature in memory.
+    """
+    CREATE TABLE minhash_bands (
+        key BIGINT NOT NULL, article_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (key, article_id)
+    );
+    CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

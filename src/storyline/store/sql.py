@@ -166,15 +166,32 @@ class SqlStore(ABC):
         """Originals and copies with this content hash."""
         return [self._article(r) for r in self._execute("SELECT * FROM articles WHERE hash = ?", (hash_,))]
 
-    def minhashes(self) -> Iterator[tuple[str, bytes]]:
-        """(id, MinHash signature) of every original that has one."""
-        for row in self._execute(
-            "SELECT id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL"
-        ).fetchall():
-            yield row[0], bytes(row[1])
-
-    def set_minhash(self, article_id: str, signature: bytes) -> None:
+    def set_minhash(self, article_id: str, signature: bytes, bands: Sequence[int]) -> None:
+        """Keep an original's MinHash signature, findable by each of its LSH band keys."""
         self._execute("UPDATE articles SET minhash = ? WHERE id = ?", (signature, article_id))
+        self._executemany(
+            "INSERT INTO minhash_bands (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(key, article_id) for key in bands],
+        )
+
+    def near_duplicate_candidates(self, bands: Sequence[int]) -> list[tuple[str, bytes]]:
+        """(id, signature) of the originals that share one of the LSH band keys ``bands``."""
+        marks = ", ".join("?" * len(bands))
+        rows = self._execute(
+            "SELECT DISTINCT a.id, a.minhash FROM minhash_bands b JOIN articles a ON a.id = b.article_id "
+            f"WHERE b.key IN ({marks}) AND a.duplicate_of IS NULL ORDER BY a.id",
+            list(bands),
+        ).fetchall()
+        return [(row[0], bytes(row[1])) for row in rows]
+
+    def unbanded_minhashes(self) -> list[tuple[str, bytes]]:
+        """(id, signature) of the originals whose signature has no band keys yet (stored before there
+        were any): to be banded once."""
+        rows = self._execute(
+            "SELECT id, minhash FROM articles a WHERE duplicate_of IS NULL AND minhash IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM minhash_bands b WHERE b.article_id = a.id)"
+        ).fetchall()
+        return [(row[0], bytes(row[1])) for row in rows]
 
     def has_article(self, article_id: str) -> bool:
         return self._execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
