@@ -1,9 +1,10 @@
 """Where the parallel stages run: worker processes on this machine, or executors of a Spark cluster.
 
 The pipeline (``storyline.pipeline``) decides what to read, enrich and rebuild, and keeps every decision
-that needs the whole store (duplicates, story assignment, saving) on the driver; an engine only runs the
-stage functions over independent pieces: parsing a file, enriching a chunk of articles, building one
-story from its members. Both engines run the same functions, so both give the same stories.
+that needs the whole store (duplicates, streaming assignment, saving) on the driver; an engine only runs
+the stage functions over independent pieces: parsing a file, enriching a chunk of articles, clustering a
+block of publication time and scoring a boundary between blocks (``cluster.blocks``), building one story
+from its members. Both engines run the same functions, so both give the same stories.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """`storyline run --engine spark`: the parallel stages on Apache Spark, the same functions as on one machine.
 
 Spark runs what needs no view of the whole store: parsing each file (``readers.read_file``), enriching
-chunks of articles (``workers.enrich_chunk``) and building each story from its members
+chunks of articles (``workers.enrich_chunk``), clustering each block of publication time and scoring the
+pairs across each boundary (``cluster.blocks``), and building each story from its members
 (``story.build_story``). The driver keeps what does: deciding duplicates and storing records with their
-ledger, assigning articles to stories, threading storylines, and saving, all through the store, as a
-single-machine run does. Executors load the models once per Python worker (Spark reuses its workers).
+ledger, joining the blocks' stories, assigning a later run's articles to stories, threading storylines,
+and saving, all through the store, as a single-machine run does. Executors load the models once per Python worker (Spark reuses its workers).
 
 pyspark is an optional extra (``pip install 'storyline[spark]'``); it needs Java 17 or newer.
 """
