@@ -275,6 +275,36 @@ def _spark(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     ], [run]
 
 
+def _blocks(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    rows = rows_of(run)
+    one = pick(rows, run="one pass")
+    blocked = [r for r in rows if r["run"].startswith("blocks")]
+    widest = blocked[-1]  # Spark's run when there is one, else the local engine's processes
+    where = widest["run"].removeprefix("blocks, ")
+    return [
+        [
+            f"BCubed agreement, blocks on {where} vs one process",
+            f"{float(widest['agreement with blocks']):.3f}",
+            "",
+            "≥ 0.99",
+        ],
+        [
+            "BCubed F1 vs gold, blocks of a year",
+            f"{float(widest['BCubed F1 vs gold']):.3f}",
+            f"one pass {float(one['BCubed F1 vs gold']):.3f}",
+            "",
+        ],
+        ["BCubed agreement, blocks vs one pass", f"{float(widest['agreement with one pass']):.3f}", "", ""],
+        [
+            "seconds to cluster, " + " · ".join(r["run"].removeprefix("blocks, ") for r in blocked),
+            " · ".join(f"{float(r['seconds']):.1f}" for r in blocked),
+            f"one pass {float(one['seconds']):.1f}",
+            "",
+        ],
+    ], [run]
+
+
 def _similarity(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     rows = rows_of(run, 1)
@@ -313,6 +343,7 @@ def _summarize(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
 
 
 HEADLINES: dict[str, Callable[[list[Entry]], tuple[list[Row], list[Entry]]]] = {
+    "blocks": _blocks,
     "cluster": _cluster,
     "cluster_scale": _cluster_scale,
     "compare": _compare,

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from fictional import pick
+from storyline import engine
 from storyline.cluster import batch_labels, cluster_and_count
 from storyline.cluster.blocks import BLOCK_PERIODS, UNDATED_BLOCK, block_numbers, cluster_in_blocks
 from storyline.cluster.index import HORIZON_DAYS, PERIOD_DAYS
@@ -89,7 +90,10 @@ def test_the_blocks_counts_add_up_to_the_whole_corpus(years_apart: list[Article]
 
 
 @pytest.mark.slow
-def test_worker_processes_give_the_stories_of_one_process(years_apart: list[Article]) -> None:
+def test_worker_processes_give_the_stories_of_one_process(
+    years_apart: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_BLOCKS_FROM", 0)  # a small corpus stays in-process otherwise
     here, _ = cluster_and_count(years_apart)
     workers, _ = LocalEngine(2).cluster(years_apart)
     assert sorted(sorted(a.id for a in g) for g in workers) == sorted(sorted(a.id for a in g) for g in here)

@@ -31,6 +31,10 @@ from storyline.store import Store
 # vectors it computed.
 Task = tuple[list[int], list[Story], list[Article]]
 AUTO_WORKERS_FROM = 200  # files
+# Blocks of publication time go to worker processes from this many articles: a block costs ~2 ms an
+# article on one core, and starting the workers (spawned, each importing numpy, usearch, scikit-learn)
+# a few seconds (bench/blocks.py: 1,260 articles in 4 blocks took 2.1 s in-process, 6.8 s on 2 workers).
+PARALLEL_BLOCKS_FROM = 5000
 MAX_AUTO_WORKERS = 4
 
 
@@ -76,7 +80,11 @@ class LocalEngine:
 
     def cluster(self, articles: list[Article]) -> tuple[list[list[Article]], Lexicon]:
         workers = self.workers or default_workers()
-        if workers == 1 or len(set(block_numbers(articles).tolist())) <= 1:
+        if (
+            workers == 1
+            or len(articles) < PARALLEL_BLOCKS_FROM
+            or len(set(block_numbers(articles).tolist())) < 2
+        ):
             return cluster_and_count(articles)
         # Spawned, as the enrichment workers are: forking a process that holds threads can deadlock.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:

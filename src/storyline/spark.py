@@ -5,7 +5,8 @@ chunks of articles (``workers.enrich_chunk``), clustering each block of publicat
 pairs across each boundary (``cluster.blocks``), and building each story from its members
 (``story.build_story``). The driver keeps what does: deciding duplicates and storing records with their
 ledger, joining the blocks' stories, assigning a later run's articles to stories, threading storylines,
-and saving, all through the store, as a single-machine run does. Executors load the models once per Python worker (Spark reuses its workers).
+and saving, all through the store, as a single-machine run does. Executors load the models once per
+Python worker (Spark reuses its workers).
 
 pyspark is an optional extra (``pip install 'storyline[spark]'``); it needs Java 17 or newer.
 """
