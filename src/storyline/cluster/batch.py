@@ -18,7 +18,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline.cluster.score import meet, pair_scores
+from storyline.cluster.score import Lexicon, meet, pair_scores
 from storyline.cluster.stream import CANDIDATES, THRESHOLD, StreamClusterer
 from storyline.cluster.trees import Trees
 from storyline.model import Article
@@ -148,14 +148,18 @@ def publication_order(articles: Sequence[Article]) -> list[int]:
 
 
 def stream_labels(
-    articles: Sequence[Article], threshold: float = THRESHOLD, model: Trees | None = None
+    articles: Sequence[Article],
+    threshold: float = THRESHOLD,
+    model: Trees | None = None,
+    counted: Lexicon | None = None,
 ) -> tuple[np.ndarray, StreamClusterer]:
     """Story numbers of the articles (in their given order) as the streaming driver assigns them
-    (with the shipped same-event model unless ``model`` is given)."""
+    (with the shipped same-event model unless ``model`` is given; ``counted``: document frequencies
+    that count these articles already, see :class:`StreamClusterer`)."""
     if not articles:
-        return np.zeros(0, dtype=int), StreamClusterer(1, threshold, model=model)
+        return np.zeros(0, dtype=int), StreamClusterer(1, threshold, model=model, counted=counted)
     order = publication_order(articles)
-    clusterer = StreamClusterer(len(articles[0].vector), threshold, model=model)
+    clusterer = StreamClusterer(len(articles[0].vector), threshold, model=model, counted=counted)
     clusterer.add_all([articles[k] for k in order])
     labels = np.empty(len(articles), dtype=int)
     labels[order] = clusterer.story_labels()
@@ -177,10 +181,11 @@ def batch_clustering(
     threshold: float = THRESHOLD,
     attach: float = ATTACH,
     model: Trees | None = None,
+    counted: Lexicon | None = None,
 ) -> tuple[np.ndarray, StreamClusterer]:
     """:func:`batch_labels`, and the clusterer that streamed the articles (its ``lexicon`` has counted
-    every one of them)."""
-    streamed, clusterer = stream_labels(articles, threshold, model)
+    every one of them; ``counted``: counts that do already, as :func:`stream_labels` takes them)."""
+    streamed, clusterer = stream_labels(articles, threshold, model, counted)
     if len(articles) < 2:
         return streamed, clusterer
     order = publication_order(articles)

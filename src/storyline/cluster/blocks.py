@@ -3,8 +3,9 @@
 The same-event score is nothing for articles published more than ``HORIZON_DAYS`` apart
 (``score.fade``), so a corpus that spans years falls into blocks that hardly interact: only articles near
 a block's edges can belong with the next block's. A corpus is cut into blocks of :data:`BLOCK_PERIODS`
-index periods (about a year); each block is clustered as a corpus of its own
-(:func:`~storyline.cluster.batch.batch_clustering`, streamed then refined), which is the parallel part.
+index periods (about a year). Each block's words and keys are counted (in parallel), and with the whole
+corpus's counts each block is clustered as a corpus of its own
+(:func:`~storyline.cluster.batch.batch_clustering`, streamed then refined), the bulk of the parallel work.
 Then the pairs across each boundary are scored (articles within the horizon of the other block: the
 nearest neighbours from either side, also in parallel, one task per boundary), and the driver joins the
 blocks' stories over those pairs with the batch rule: stories merge when their average link reaches the
@@ -48,11 +49,10 @@ Mapper = Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]]
 @dataclass
 class Block:
     """What clustering one block gives: each article's story number within the block (in the block's
-    order), its highest vector cosine to any article of the block met, and the block's counts."""
+    order) and its highest vector cosine to any article of the block met."""
 
     labels: np.ndarray
     nearest: np.ndarray
-    lexicon: bytes
 
 
 def block_numbers(articles: Sequence[Article]) -> np.ndarray:
@@ -62,19 +62,35 @@ def block_numbers(articles: Sequence[Article]) -> np.ndarray:
     return np.where(np.isnan(days), UNDATED_BLOCK, periods // BLOCK_PERIODS)
 
 
-def cluster_block(articles: list[Article]) -> Block:
-    """One block clustered as a corpus of its own (the parallel part)."""
-    labels, clusterer = batch_clustering(articles)
+def count_block(articles: list[Article]) -> bytes:
+    """The document frequencies of one block's words and keys (the first parallel round)."""
+    lexicon = Lexicon()
+    lexicon.count(articles)
+    return lexicon.to_bytes()
+
+
+def cluster_block(task: tuple[list[Article], bytes]) -> Block:
+    """One block clustered as a corpus of its own, with the whole corpus's document frequencies (the
+    second round): a block's own counts would make rare and common words out of a year's news alone, and
+    cost 0.005 BCubed F1 against one pass in ``bench/blocks.py``, where the whole corpus's lose none."""
+    articles, counts = task
+    labels, clusterer = batch_clustering(articles, counted=_lexicon(counts))
     nearest = np.full(len(articles), np.nan, dtype=np.float32)
     # The clusterer's rows are in publication order.
     nearest[publication_order(articles)] = clusterer.profiles.nearest[: len(articles)]
-    return Block(labels, nearest, clusterer.lexicon.to_bytes())
+    return Block(labels, nearest)
+
+
+def _lexicon(data: bytes) -> Lexicon:
+    lexicon = Lexicon.from_bytes(data)
+    assert lexicon is not None  # made by this version a moment ago
+    return lexicon
 
 
 @dataclass
 class Boundary:
     """The articles on either side of a block boundary that can be paired (within the horizon of the
-    other side), with their nearest cosines, and the counts of both blocks."""
+    other side), with their nearest cosines, and the whole corpus's counts."""
 
     left: list[Article]
     right: list[Article]
@@ -85,8 +101,7 @@ class Boundary:
 def score_boundary(boundary: Boundary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs (left row, right row, score) across ``boundary`` scoring at least ``batch.FLOOR``:
     each article's nearest neighbours on the other side, as the batch graph pairs them."""
-    lexicon = Lexicon.from_bytes(boundary.lexicon)
-    assert lexicon is not None  # made by this version a moment ago
+    lexicon = _lexicon(boundary.lexicon)
     articles = [*boundary.left, *boundary.right]
     n_left = len(boundary.left)
     words = word_counts(articles)
@@ -128,8 +143,12 @@ def cluster_in_blocks(articles: Sequence[Article], mapper: Mapper = map) -> tupl
         labels, clusterer = batch_clustering(articles)
         return labels, clusterer.lexicon
     members = [np.flatnonzero(numbers == b) for b in blocks]
-    done: list[Block] = list(mapper(cluster_block, [[articles[k] for k in m] for m in members]))
-    lexicons = [Lexicon.from_bytes(d.lexicon) for d in done]
+    parts = [[articles[k] for k in m] for m in members]
+    total = Lexicon()
+    for counts in mapper(count_block, parts):
+        total += _lexicon(counts)
+    counts = total.to_bytes()
+    done: list[Block] = list(mapper(cluster_block, [(part, counts) for part in parts]))
     labels = np.empty(len(articles), dtype=np.int64)
     nearest = np.empty(len(articles), dtype=np.float32)
     offset = 0
@@ -137,10 +156,6 @@ def cluster_in_blocks(articles: Sequence[Article], mapper: Mapper = map) -> tupl
         labels[rows] = block.labels + offset
         nearest[rows] = block.nearest
         offset += int(block.labels.max()) + 1
-    total = Lexicon()
-    for lexicon in lexicons:
-        assert lexicon is not None
-        total += lexicon
     days = np.array([day_number(a.published) for a in articles], dtype=np.float64)
     # Undated articles (block -1, first) pair with every dated block; dated blocks with the next one
     # (a block spans four horizons, so no pair reaches past its neighbour).
@@ -151,20 +166,16 @@ def cluster_in_blocks(articles: Sequence[Article], mapper: Mapper = map) -> tupl
     for a, b in sides:
         left = members[a][_near(days[members[a]], days[members[b]])]
         right = members[b][_near(days[members[b]], days[members[a]])]
-        if not len(left) or not len(right):
-            continue
-        both = Lexicon()
-        both += lexicons[a]  # type: ignore[arg-type]
-        both += lexicons[b]  # type: ignore[arg-type]
-        tasks.append(
-            Boundary(
-                [articles[k] for k in left],
-                [articles[k] for k in right],
-                np.concatenate([nearest[left], nearest[right]]),
-                both.to_bytes(),
+        if len(left) and len(right):
+            tasks.append(
+                Boundary(
+                    [articles[k] for k in left],
+                    [articles[k] for k in right],
+                    np.concatenate([nearest[left], nearest[right]]),
+                    counts,
+                )
             )
-        )
-        kept.append((left, right))
+            kept.append((left, right))
     graph: Pairs = defaultdict(dict)
     for (left, right), (i, j, scores) in zip(kept, mapper(score_boundary, tasks), strict=True):
         for x, y, s in zip(left[i].tolist(), right[j].tolist(), scores.tolist(), strict=True):

@@ -51,10 +51,14 @@ class StreamClusterer:
         threshold: float = THRESHOLD,
         candidates: int = CANDIDATES,
         model: Trees | None = None,
+        counted: Lexicon | None = None,
     ) -> None:
+        """``counted``: document frequencies that already count every article :meth:`add_all` will be
+        given (a corpus clustered block by block reads the whole corpus's); they are not counted again."""
         self.model = model  # None: the shipped same-event model
         self.profiles = Profiles.empty(dim)
-        self.lexicon = Lexicon()
+        self.lexicon = counted or Lexicon()
+        self.counted = counted is not None
         self.index = VectorIndex(dim)
         self.threshold = threshold
         self.candidates = candidates
@@ -140,8 +144,9 @@ class StreamClusterer:
         for start in range(0, len(articles), batch):
             part = articles[start : start + batch]
             words = word_counts(part)
-            self.lexicon.add([t for t, _ in words])
-            rows = self.profiles.add_articles(part, words, self.lexicon)
+            if not self.counted:
+                self.lexicon.add([t for t, _ in words])
+            rows = self.profiles.add_articles(part, words, self.lexicon, count_keys=not self.counted)
             labels += self.assign_many(rows).tolist()
         return labels
 
