@@ -18,7 +18,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from storyline.cluster.score import Lexicon, meet, pair_scores
+from storyline.cluster.score import Lexicon, meet, pair_scores, vector_cosines
 from storyline.cluster.stream import CANDIDATES, THRESHOLD, StreamClusterer
 from storyline.cluster.trees import Trees
 from storyline.model import Article
@@ -47,8 +47,9 @@ def scored_pairs(clusterer: StreamClusterer) -> Pairs:
         # A neighbour found from either side is one pair.
         pairs = np.unique(np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1), axis=0)
         i, j = pairs[pairs[:, 0] != pairs[:, 1]].T
-    meet(p, i, j)
-    scores = pair_scores(p, clusterer.lexicon, i, j, clusterer.model)
+    cosine = vector_cosines(p, i, j)
+    meet(p, i, j, cosine)
+    scores = pair_scores(p, clusterer.lexicon, i, j, clusterer.model, cosine)
     graph: Pairs = defaultdict(dict)
     for a, b, s in zip(i.tolist(), j.tolist(), scores.tolist(), strict=True):
         if s >= FLOOR:

@@ -32,7 +32,15 @@ import numpy as np
 
 from storyline.cluster.batch import FLOOR, Pairs, batch_clustering, join, publication_order
 from storyline.cluster.index import HORIZON_DAYS, VectorIndex, period_numbers
-from storyline.cluster.score import Lexicon, Profiles, day_number, meet, pair_scores, word_counts
+from storyline.cluster.score import (
+    Lexicon,
+    Profiles,
+    day_number,
+    meet,
+    pair_scores,
+    vector_cosines,
+    word_counts,
+)
 from storyline.cluster.stream import CANDIDATES
 from storyline.model import Article
 
@@ -119,8 +127,9 @@ def score_boundary(boundary: Boundary) -> tuple[np.ndarray, np.ndarray, np.ndarr
     j = np.concatenate([found[0][1], found[1][0]])  # right side
     pairs = np.unique(np.stack([i, j], axis=1), axis=0) if len(i) else np.zeros((0, 2), dtype=np.int64)
     i, j = pairs[:, 0], pairs[:, 1]
-    meet(profiles, i, j)
-    scores = pair_scores(profiles, lexicon, i, j)
+    cosine = vector_cosines(profiles, i, j)
+    meet(profiles, i, j, cosine)
+    scores = pair_scores(profiles, lexicon, i, j, cosine=cosine)
     kept = scores >= FLOOR
     return i[kept], j[kept] - n_left, scores[kept]
 
