@@ -149,6 +149,36 @@ def _enrich(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     ], [run]
 
 
+def _framing(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
+    run = entries[-1]
+    by_language = {r["language"]: r for r in rows_of(run)}
+
+    def cells(languages: tuple[str, ...]) -> tuple[str, str]:
+        ours = " / ".join(
+            f"{by_language[k]['macro-F1 storyline']:.3f} ({by_language[k]['CV storyline']:.3f})"
+            for k in languages
+        )
+        base = " / ".join(
+            f"{by_language[k]['macro-F1 TF-IDF LR']:.3f} ({by_language[k]['CV TF-IDF LR']:.3f})"
+            for k in languages
+        )
+        return ours, base
+
+    genre = _note(run, r"^macro-F1 ([\d.]+) \((\d+)/(\d+) right\)")
+    views = _note(run, r"^(\d+) own-view sentences of opinion pieces in (\d+) story summaries")
+    return [
+        ["subjectivity macro-F1, held out (CV), en / de", *cells(("en", "de")), "≥ 0.75 / ≥ 0.68, > TF-IDF"],
+        ["… it / bg / ar", *cells(("it", "bg", "ar")), "≥ 0.68, > TF-IDF"],
+        [
+            f"genre macro-F1, demo gold ({genre.group(3) if genre else '?'} articles) · own views in "
+            f"summaries ({views.group(2) if views else '?'} stories)",
+            f"{genre.group(1) if genre else '?'} · {views.group(1) if views else '?'}",
+            "",
+            "≥ 0.85 · 0",
+        ],
+    ], [run]
+
+
 def _ingest(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     rows = rows_of(run)
@@ -349,6 +379,7 @@ HEADLINES: dict[str, Callable[[list[Entry]], tuple[list[Row], list[Entry]]]] = {
     "compare": _compare,
     "conflicts": _conflicts,
     "enrich": _enrich,
+    "framing": _framing,
     "ingest": _ingest,
     "run": _run,
     "serve_load": _serve_load,

