@@ -1,9 +1,10 @@
 """The same-event score: how likely two articles report one real-world event.
 
 Gradient-boosted trees (:mod:`~storyline.cluster.trees`) over signals that tell events of the same kind
-apart: article vectors, word overlap (TF-IDF), headline words, shared people, places and other entities
+apart: article vectors, word overlap (TF-IDF), headline words, the words and names of the lead (the
+first lines, where a report says who did what where), shared people, places and other entities
 (enrichment's alias keys; a name few articles carry counts for more), shared and contradicting dates,
-shared numbers; fading with the publication-date gap. Two earthquakes share vocabulary and vectors; they
+shared numbers; fading with the publication gap (in hours where times are given). Two earthquakes share vocabulary and vectors; they
 differ in place, date and toll, which the entity, date and number signals carry.
 
 Each article becomes one fixed-width row of :class:`Profiles` (an int8 vector, its top TF-IDF terms
@@ -19,7 +20,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import numpy as np
 import sklearn
@@ -33,7 +34,20 @@ EMPTY = -1  # padding in the fixed-width rows
 # Room per article: the top TF-IDF terms and the keys of each kind (most mentioned first; headline words
 # in order).
 TERMS = 48
-SET_WIDTH = {"people": 10, "places": 8, "other": 8, "days": 4, "years": 3, "numbers": 8, "title": 12}
+SET_WIDTH = {
+    "people": 10,
+    "places": 8,
+    "other": 8,
+    "days": 4,
+    "years": 3,
+    "numbers": 8,
+    "title": 12,
+    "lead": 32,
+    "lead entities": 8,
+}
+# The lead: the first characters of the text (the headline and first sentence or two, or all of a feed's
+# one-line item), where a report says who did what, where and when.
+LEAD_CHARS = 300
 ENTITY_KINDS = ("people", "places", "other")
 PERSON = frozenset({"PERSON"})
 PLACE = frozenset({"GPE", "LOC", "FAC"})
@@ -58,11 +72,13 @@ FEATURES = (
     "years disjoint",
     "numbers shared",
     "numbers shared (count)",
+    "lead words, by rarity",
+    "lead entities shared, by rarity",
 )
-# Reports of one event are published within days of each other; beyond this gap the score fades by this
-# share per week (to nothing after about three months), so an old story does not swallow a new event of
-# the same kind while a running story, whose latest members are recent, keeps growing. Hand-set: the
-# dev sets carry no publication dates.
+# Reports of one event are published within days of each other; beyond this gap (in hours where both
+# publication times are known, see day_number) the score fades by this share per week (to nothing after
+# about three months), so an old story does not swallow a new event of the same kind while a running
+# story, whose latest members are recent, keeps growing. Hand-set: the dev sets carry no publication dates.
 DAY_WINDOW = 7
 DECAY_PER_WEEK = 0.08
 # Words in more than this share of a sizeable corpus say nothing about the event.
@@ -78,7 +94,7 @@ _words = HashingVectorizer(
 )
 # How a Lexicon counts, besides the articles it counts: saved counts (Lexicon.to_bytes) made another way
 # are not used. Raise the number whenever word_counts or key_sets change what they yield.
-RECIPE = "1/{}/{}/sklearn {}".format(
+RECIPE = "2/{}/{}/sklearn {}".format(
     HASH_FEATURES, ",".join(f"{k}:{w}" for k, w in SET_WIDTH.items()), sklearn.__version__
 )
 
@@ -105,8 +121,10 @@ def _by_count(items: list[str]) -> list[str]:
 
 def key_sets(article: Article) -> dict[str, list[str]]:
     """The article's keys of each kind in :data:`SET_WIDTH`, most mentioned first."""
-    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH if name != "title"}
+    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH if name not in ("title", "lead")}
     for m in article.mentions:
+        if m.kind == "entity" and m.key and m.value != "role" and m.start < LEAD_CHARS:
+            found["lead entities"].append(m.key)
         if m.kind == "entity" and m.key and m.value != "role":
             if m.label in PERSON:
                 # "Reid" in one outlet, "Tara Reid" in another: the surname alone is a key across articles.
@@ -127,15 +145,29 @@ def key_sets(article: Article) -> dict[str, list[str]]:
         found["years"].append(article.published[:4])
     sets = {name: _by_count(items) for name, items in found.items()}
     sets["title"] = list(dict.fromkeys(w.lower() for w in _WORD.findall(article.title or "")))
+    sets["lead"] = list(dict.fromkeys(w.lower() for w in _WORD.findall(article.text[:LEAD_CHARS])))
     return sets
 
 
 def day_number(published: str | None) -> float:
-    """The ordinal day of a publication date (ISO, time of day ignored), NaN when unknown."""
+    """The ordinal day of a publication date (ISO), NaN when unknown; with its time of day as a fraction
+    (in UTC) when the value carries one, so that gaps between timed articles are measured in hours:
+    reports of one event come hours apart, a follow-up days later."""
+    text = (published or "").strip()
     try:
-        return float(date.fromisoformat((published or "")[:10]).toordinal())
+        day = date.fromisoformat(text[:10])
     except ValueError:
         return math.nan
+    if len(text) <= 10:
+        return float(day.toordinal())
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return float(day.toordinal())  # a date with something unreadable after it: the date alone
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    seconds = 3600 * moment.hour + 60 * moment.minute + moment.second + moment.microsecond / 1e6
+    return moment.toordinal() + seconds / 86400.0
 
 
 class Lexicon:
@@ -235,7 +267,7 @@ def key_rows(articles: Sequence[Article]) -> dict[str, np.ndarray]:
 
 def counted_keys(keys: dict[str, np.ndarray]) -> np.ndarray:
     """The keys whose rarity the score reads (entities and headline words), side by side per article."""
-    return np.hstack([keys[k] for k in (*ENTITY_KINDS, "title")])
+    return np.hstack([keys[k] for k in (*ENTITY_KINDS, "title", "lead")])
 
 
 def word_counts(articles: Sequence[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -268,7 +300,9 @@ class Profiles:
     terms: np.ndarray  # (n, TERMS) int32 hashed terms
     tf: np.ndarray  # (n, TERMS) float16 sublinear term frequencies
     keys: dict[str, np.ndarray]  # kind → (n, width) int32 hashed keys
-    published: np.ndarray  # (n,) float32 ordinal day, NaN when unknown
+    # (n,) float64 ordinal day with the time of day as a fraction (see day_number), NaN when unknown:
+    # float32 would round the time of day to 1.5 hours at today's ordinals.
+    published: np.ndarray
     # (n,) float32: the highest vector cosine to any other article met so far (see meet()), NaN for none
     nearest: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     size: int = 0
@@ -284,7 +318,7 @@ class Profiles:
             terms=np.full((capacity, TERMS), EMPTY, dtype=np.int32),
             tf=np.zeros((capacity, TERMS), dtype=np.float16),
             keys={k: np.full((capacity, w), EMPTY, dtype=np.int32) for k, w in SET_WIDTH.items()},
-            published=np.full(capacity, np.nan, dtype=np.float32),
+            published=np.full(capacity, np.nan, dtype=np.float64),
         )
 
     def __len__(self) -> int:
@@ -354,7 +388,7 @@ class Profiles:
             terms=np.stack([t for t, _ in tops]),
             tf=np.stack([f for _, f in tops]),
             keys=keys,
-            published=np.array([day_number(a.published) for a in articles], dtype=np.float32),
+            published=np.array([day_number(a.published) for a in articles], dtype=np.float64),
         )
 
 
@@ -453,8 +487,10 @@ def features(
     out = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
     for s in range(0, len(i), _PAIR_CHUNK):
         a, b = i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK]
-        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH if k != "title"}
+        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH if k not in ("title", "lead", "lead entities")}
         headline, _, _ = _by_rarity(p.keys["title"][a], p.keys["title"][b], lexicon)
+        lead, _, _ = _by_rarity(p.keys["lead"][a], p.keys["lead"][b], lexicon)
+        _, lead_named, _ = _by_rarity(p.keys["lead entities"][a], p.keys["lead entities"][b], lexicon)
         entities = [np.hstack([p.keys[k][rows] for k in ENTITY_KINDS]) for rows in (a, b)]
         _, named, rarest = _by_rarity(*entities, lexicon)
         chunk = _cosine(p.vectors[a], p.vectors[b]) if cosine is None else cosine[s : s + _PAIR_CHUNK]
@@ -479,6 +515,8 @@ def features(
                 keys["years"][1],
                 keys["numbers"][0],
                 keys["numbers"][2],
+                lead,
+                lead_named,
             ]
         )
     return out
