@@ -1,11 +1,11 @@
 """The same-event score: how likely two articles report one real-world event.
 
 Gradient-boosted trees (:mod:`~storyline.cluster.trees`) over signals that tell events of the same kind
-apart: article vectors, word overlap (TF-IDF), headline words, the words and names of the lead (the
-first lines, where a report says who did what where), shared people, places and other entities
+apart: article vectors, word overlap (TF-IDF), headline words, shared people, places and other entities
 (enrichment's alias keys; a name few articles carry counts for more), shared and contradicting dates,
-shared numbers; fading with the publication gap (in hours where times are given). Two earthquakes share vocabulary and vectors; they
-differ in place, date and toll, which the entity, date and number signals carry.
+shared numbers; fading with the publication gap (in hours where times are given). Two earthquakes share
+vocabulary and vectors; they differ in place, date and toll, which the entity, date and number signals
+carry.
 
 Each article becomes one fixed-width row of :class:`Profiles` (an int8 vector, its top TF-IDF terms
 and small sets of hashed keys), so that an index can grow one article at a time in little memory, and
@@ -34,20 +34,7 @@ EMPTY = -1  # padding in the fixed-width rows
 # Room per article: the top TF-IDF terms and the keys of each kind (most mentioned first; headline words
 # in order).
 TERMS = 48
-SET_WIDTH = {
-    "people": 10,
-    "places": 8,
-    "other": 8,
-    "days": 4,
-    "years": 3,
-    "numbers": 8,
-    "title": 12,
-    "lead": 32,
-    "lead entities": 8,
-}
-# The lead: the first characters of the text (the headline and first sentence or two, or all of a feed's
-# one-line item), where a report says who did what, where and when.
-LEAD_CHARS = 300
+SET_WIDTH = {"people": 10, "places": 8, "other": 8, "days": 4, "years": 3, "numbers": 8, "title": 12}
 ENTITY_KINDS = ("people", "places", "other")
 PERSON = frozenset({"PERSON"})
 PLACE = frozenset({"GPE", "LOC", "FAC"})
@@ -72,8 +59,6 @@ FEATURES = (
     "years disjoint",
     "numbers shared",
     "numbers shared (count)",
-    "lead words, by rarity",
-    "lead entities shared, by rarity",
 )
 # Reports of one event are published within days of each other; beyond this gap (in hours where both
 # publication times are known, see day_number) the score fades by this share per week (to nothing after
@@ -94,7 +79,7 @@ _words = HashingVectorizer(
 )
 # How a Lexicon counts, besides the articles it counts: saved counts (Lexicon.to_bytes) made another way
 # are not used. Raise the number whenever word_counts or key_sets change what they yield.
-RECIPE = "2/{}/{}/sklearn {}".format(
+RECIPE = "1/{}/{}/sklearn {}".format(
     HASH_FEATURES, ",".join(f"{k}:{w}" for k, w in SET_WIDTH.items()), sklearn.__version__
 )
 
@@ -121,10 +106,8 @@ def _by_count(items: list[str]) -> list[str]:
 
 def key_sets(article: Article) -> dict[str, list[str]]:
     """The article's keys of each kind in :data:`SET_WIDTH`, most mentioned first."""
-    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH if name not in ("title", "lead")}
+    found: dict[str, list[str]] = {name: [] for name in SET_WIDTH if name != "title"}
     for m in article.mentions:
-        if m.kind == "entity" and m.key and m.value != "role" and m.start < LEAD_CHARS:
-            found["lead entities"].append(m.key)
         if m.kind == "entity" and m.key and m.value != "role":
             if m.label in PERSON:
                 # "Reid" in one outlet, "Tara Reid" in another: the surname alone is a key across articles.
@@ -145,7 +128,6 @@ def key_sets(article: Article) -> dict[str, list[str]]:
         found["years"].append(article.published[:4])
     sets = {name: _by_count(items) for name, items in found.items()}
     sets["title"] = list(dict.fromkeys(w.lower() for w in _WORD.findall(article.title or "")))
-    sets["lead"] = list(dict.fromkeys(w.lower() for w in _WORD.findall(article.text[:LEAD_CHARS])))
     return sets
 
 
@@ -267,7 +249,7 @@ def key_rows(articles: Sequence[Article]) -> dict[str, np.ndarray]:
 
 def counted_keys(keys: dict[str, np.ndarray]) -> np.ndarray:
     """The keys whose rarity the score reads (entities and headline words), side by side per article."""
-    return np.hstack([keys[k] for k in (*ENTITY_KINDS, "title", "lead")])
+    return np.hstack([keys[k] for k in (*ENTITY_KINDS, "title")])
 
 
 def word_counts(articles: Sequence[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -487,10 +469,8 @@ def features(
     out = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
     for s in range(0, len(i), _PAIR_CHUNK):
         a, b = i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK]
-        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH if k not in ("title", "lead", "lead entities")}
+        keys = {k: _shared(p.keys[k][a], p.keys[k][b]) for k in SET_WIDTH if k != "title"}
         headline, _, _ = _by_rarity(p.keys["title"][a], p.keys["title"][b], lexicon)
-        lead, _, _ = _by_rarity(p.keys["lead"][a], p.keys["lead"][b], lexicon)
-        _, lead_named, _ = _by_rarity(p.keys["lead entities"][a], p.keys["lead entities"][b], lexicon)
         entities = [np.hstack([p.keys[k][rows] for k in ENTITY_KINDS]) for rows in (a, b)]
         _, named, rarest = _by_rarity(*entities, lexicon)
         chunk = _cosine(p.vectors[a], p.vectors[b]) if cosine is None else cosine[s : s + _PAIR_CHUNK]
@@ -515,8 +495,6 @@ def features(
                 keys["years"][1],
                 keys["numbers"][0],
                 keys["numbers"][2],
-                lead,
-                lead_named,
             ]
         )
     return out
