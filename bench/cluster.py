@@ -61,8 +61,8 @@ MENTIONS = CACHE / "cluster-mentions.pkl"
 FIT_MIN_COSINE = 0.4
 FIT_NEGATIVES = 40_000
 SEED = 0
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
-ATTACHES = (1.0, 0.1, 0.2, 0.3, 0.4)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+ATTACHES = (1.0, 0.1, 0.2, 0.3)
 HEADLINE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 BASELINE_THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.65, 0.05))
 
