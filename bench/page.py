@@ -43,17 +43,34 @@ def _cluster(entries: list[Entry]) -> tuple[list[Row], list[Entry]]:
     run = entries[-1]
     rows = rows_of(run)
     out = []
-    for label, target in (("ECB+ dev", "≥ 0.95"), ("Multi-News dev", "≥ 0.96")):
+    for label in ("ECB+ dev", "Multi-News dev"):
         of_set = [r for r in rows if r["set"] == label]
-        baselines = " · ".join(
+        tuned = " · ".join(
             f"{r['system'].split(' (')[0]} {r['BCubed F1']:.3f}"
             for r in of_set
-            if "(baseline)" in r["system"]
+            if "(baseline" in r["system"] and "CV" not in r["system"]
         )
         batch = pick(of_set, system="storyline batch (tuned here)")["BCubed F1"]
-        held = pick(of_set, system="storyline batch, 2-fold CV")["BCubed F1"]
-        out.append([f"BCubed F1, {label}, tuned on it", f"{batch:.3f}", baselines, target])
-        out.append([f"BCubed F1, {label}, 2-fold CV", f"{held:.3f}", baselines, target])
+        held = next(r for r in of_set if r["system"].startswith("storyline batch,"))
+        folds = held["system"].split(", ", 1)[1]
+        base = next((r for r in of_set if r["system"].startswith("TF-IDF") and "CV" in r["system"]), None)
+        if label == "ECB+ dev":
+            target = "≥ 0.95"
+        else:
+            target = f"≥ {base['BCubed F1'] + 0.03:.3f} (baseline + 0.03)" if base else "baseline + 0.03"
+        held_base = f"TF-IDF average-link {base['BCubed F1']:.3f}" if base else tuned
+        out.append([f"BCubed F1, {label}, tuned on it", f"{batch:.3f}", tuned, ""])
+        out.append([f"BCubed F1, {label}, {folds}", f"{held['BCubed F1']:.3f}", held_base, target])
+        agreement = next((r for r in of_set if r["system"].startswith("agreement")), None)
+        if agreement and "CV" in folds and base:
+            out.append(
+                [
+                    f"streaming against batch, {label} (BCubed F1)",
+                    f"{agreement['BCubed F1']:.3f}",
+                    "",
+                    "≥ 0.95",
+                ]
+            )
     return out, [run]
 
 
