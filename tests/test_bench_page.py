@@ -47,32 +47,35 @@ def test_parse_tables_reads_back_what_markdown_table_prints():
     }
 
 
-def _conflicts_table(f1: float) -> str:
-    header = ["split", "match", "stories", "gold", "tp", "fp", "precision", "recall", "F1", "on compatible"]
-    return common.markdown_table(header, [["dev", "typed", 9, 10, 9, 1, 0.9, 0.9, f1, 0]])
+def _blocks_table(agreement: float) -> str:
+    header = ["run", "BCubed F1 vs gold", "agreement with one pass", "agreement with blocks", "seconds"]
+    rows = [
+        ["one pass", 0.981, 1.0, agreement, 9.0],
+        ["blocks, 1 process", 0.98, agreement, 1.0, 2.0],
+        ["blocks, spark local[2]", 0.98, agreement, 1.0, 5.0],
+    ]
+    return common.markdown_table(header, rows)
 
 
 def test_record_appends_the_run_and_rewrites_only_its_benchmarks_table(tmp_path, monkeypatch):
     results, benchmarks = tmp_path / "results.jsonl", tmp_path / "BENCHMARKS.md"
     other = "<!-- bench:cluster -->\nkept as it is\n<!-- /bench:cluster -->"
-    benchmarks.write_text(f"# Page\n\n<!-- bench:conflicts -->\nold\n<!-- /bench:conflicts -->\n\n{other}\n")
+    stale = "<!-- bench:blocks -->\nstale table\n<!-- /bench:blocks -->"
+    benchmarks.write_text(f"# Page\n\n{stale}\n\n{other}\n")
     monkeypatch.setattr(common, "RESULTS", results)
     monkeypatch.setattr(common, "BENCHMARKS", benchmarks)
-    heldout = _conflicts_table(0.5).replace("dev", "heldout")
-    common.record("Conflict detection (fixtures)", "python bench/conflicts.py --split heldout", heldout)
-    common.record(
-        "Conflict detection (fixtures)", "python bench/conflicts.py --split dev", _conflicts_table(0.9)
-    )
+    common.record("Blocks", "python bench/blocks.py --years 4", _blocks_table(0.5))
+    common.record("Blocks", "python bench/blocks.py --years 4 --master local[2]", _blocks_table(0.997))
 
     lines = results.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     newest = json.loads(lines[-1])
-    assert newest["bench"] == "conflicts" and newest["command"].endswith("--split dev")
-    assert newest["tables"][0]["rows"][0][8] == 0.9
+    assert newest["bench"] == "blocks" and newest["command"].endswith("--master local[2]")
+    assert newest["tables"][0]["rows"][0][3] == 0.997
     text = benchmarks.read_text(encoding="utf-8")
-    assert "| F1, typed, dev fixtures | 0.900 |" in text
-    assert "| F1, typed, held-out fixtures | 0.500 |" in text
-    assert "old" not in text and other in text
+    assert "| BCubed agreement, blocks vs one pass | 0.997 |" in text, "the newest run is shown"
+    assert "| seconds to cluster, 1 process · spark local[2] | 2.0 · 5.0 | one pass 9.0 |  |" in text
+    assert "stale table" not in text and other in text
 
 
 def test_a_command_outside_bench_is_refused():

@@ -23,7 +23,17 @@ from storyline.cluster import (
     stream_labels,
 )
 from storyline.cluster.index import HORIZON_DAYS, REACH, period_numbers
-from storyline.cluster.score import EMPTY, SET_WIDTH, Lexicon, Profiles, day_number, meet
+from storyline.cluster.score import (
+    DAY_WINDOW,
+    DECAY_PER_WEEK,
+    EMPTY,
+    SET_WIDTH,
+    Lexicon,
+    Profiles,
+    day_number,
+    fade,
+    meet,
+)
 from storyline.cluster.trees import Trees, fit, shipped
 from storyline.enrich import cache_article_vectors
 from storyline.enrich.annotate import annotate
@@ -118,6 +128,26 @@ def test_meeting_articles_keep_each_ones_nearest_cosine() -> None:
     meet(profiles, np.array([0, 0]), np.array([1, 2]))
     # Row 0 met 1 (cosine 0.71) and 2 (cosine 0); row 2 met only row 0.
     assert np.allclose(profiles.nearest[:3], [0.71, 0.71, 0.0], atol=0.01)
+
+
+def test_publication_times_count_in_hours_where_given() -> None:
+    assert day_number("2025-01-01T18:00:00Z") - day_number("2025-01-01") == pytest.approx(0.75)
+    # An offset is read in UTC: 01:00 at +02:00 is 23:00 of the day before.
+    assert day_number("2025-01-02T01:00:00+02:00") == pytest.approx(day_number("2025-01-01") + 23 / 24)
+    assert np.isnan(day_number("not a date")) and np.isnan(day_number(None))
+
+    def faded(first: str, second: str) -> float:
+        profiles = Profiles.empty(2)
+        keys = {k: np.full((2, w), EMPTY, dtype=np.int32) for k, w in SET_WIDTH.items()}
+        days = np.array([day_number(first), day_number(second)])
+        profiles.append(np.ones((2, 2), dtype=np.int8), profiles.terms[:2], profiles.tf[:2], keys, days)
+        return float(fade(profiles, np.array([0]), np.array([1]))[0])
+
+    # 14 days apart by date, 14 days and 23 hours by the clock: the hours fade the score further.
+    by_date = faded("2025-01-01", "2025-01-15")
+    by_time = faded("2025-01-01T00:00:00Z", "2025-01-15T23:00:00Z")
+    assert by_date == pytest.approx(1 - DECAY_PER_WEEK * (14 - DAY_WINDOW) / 7)
+    assert by_time == pytest.approx(1 - DECAY_PER_WEEK * (14 + 23 / 24 - DAY_WINDOW) / 7, abs=1e-6)
 
 
 # -- streaming and batch ------------------------------------------------------------------------

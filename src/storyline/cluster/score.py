@@ -3,8 +3,9 @@
 Gradient-boosted trees (:mod:`~storyline.cluster.trees`) over signals that tell events of the same kind
 apart: article vectors, word overlap (TF-IDF), headline words, shared people, places and other entities
 (enrichment's alias keys; a name few articles carry counts for more), shared and contradicting dates,
-shared numbers; fading with the publication-date gap. Two earthquakes share vocabulary and vectors; they
-differ in place, date and toll, which the entity, date and number signals carry.
+shared numbers; fading with the publication gap (in hours where times are given). Two earthquakes share
+vocabulary and vectors; they differ in place, date and toll, which the entity, date and number signals
+carry.
 
 Each article becomes one fixed-width row of :class:`Profiles` (an int8 vector, its top TF-IDF terms
 and small sets of hashed keys), so that an index can grow one article at a time in little memory, and
@@ -19,7 +20,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import numpy as np
 import sklearn
@@ -59,10 +60,10 @@ FEATURES = (
     "numbers shared",
     "numbers shared (count)",
 )
-# Reports of one event are published within days of each other; beyond this gap the score fades by this
-# share per week (to nothing after about three months), so an old story does not swallow a new event of
-# the same kind while a running story, whose latest members are recent, keeps growing. Hand-set: the
-# dev sets carry no publication dates.
+# Reports of one event are published within days of each other; beyond this gap (in hours where both
+# publication times are known, see day_number) the score fades by this share per week (to nothing after
+# about three months), so an old story does not swallow a new event of the same kind while a running
+# story, whose latest members are recent, keeps growing. Hand-set: the dev sets carry no publication dates.
 DAY_WINDOW = 7
 DECAY_PER_WEEK = 0.08
 # Words in more than this share of a sizeable corpus say nothing about the event.
@@ -132,11 +133,24 @@ def key_sets(article: Article) -> dict[str, list[str]]:
 
 
 def day_number(published: str | None) -> float:
-    """The ordinal day of a publication date (ISO, time of day ignored), NaN when unknown."""
+    """The ordinal day of a publication date (ISO), NaN when unknown; with its time of day as a fraction
+    (in UTC) when the value carries one, so that gaps between timed articles are measured in hours:
+    reports of one event come hours apart, a follow-up days later."""
+    text = (published or "").strip()
     try:
-        return float(date.fromisoformat((published or "")[:10]).toordinal())
+        day = date.fromisoformat(text[:10])
     except ValueError:
         return math.nan
+    if len(text) <= 10:
+        return float(day.toordinal())
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return float(day.toordinal())  # a date with something unreadable after it: the date alone
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    seconds = 3600 * moment.hour + 60 * moment.minute + moment.second + moment.microsecond / 1e6
+    return moment.toordinal() + seconds / 86400.0
 
 
 class Lexicon:
@@ -277,7 +291,9 @@ class Profiles:
     terms: np.ndarray  # (n, TERMS) int32 hashed terms
     tf: np.ndarray  # (n, TERMS) float16 sublinear term frequencies
     keys: dict[str, np.ndarray]  # kind → (n, width) int32 hashed keys
-    published: np.ndarray  # (n,) float32 ordinal day, NaN when unknown
+    # (n,) float64 ordinal day with the time of day as a fraction (see day_number), NaN when unknown:
+    # float32 would round the time of day to 1.5 hours at today's ordinals.
+    published: np.ndarray
     # (n,) float32: the highest vector cosine to any other article met so far (see meet()), NaN for none
     nearest: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     size: int = 0
@@ -293,7 +309,7 @@ class Profiles:
             terms=np.full((capacity, TERMS), EMPTY, dtype=np.int32),
             tf=np.zeros((capacity, TERMS), dtype=np.float16),
             keys={k: np.full((capacity, w), EMPTY, dtype=np.int32) for k, w in SET_WIDTH.items()},
-            published=np.full(capacity, np.nan, dtype=np.float32),
+            published=np.full(capacity, np.nan, dtype=np.float64),
         )
 
     def __len__(self) -> int:
@@ -363,7 +379,7 @@ class Profiles:
             terms=np.stack([t for t, _ in tops]),
             tf=np.stack([f for _, f in tops]),
             keys=keys,
-            published=np.array([day_number(a.published) for a in articles], dtype=np.float32),
+            published=np.array([day_number(a.published) for a in articles], dtype=np.float64),
         )
 
 
