@@ -30,7 +30,6 @@ F1 over thresholds. Entity/time/number mentions are cached in .bench-cache/clust
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from collections import defaultdict
@@ -43,7 +42,7 @@ from scipy.spatial.distance import squareform
 from sklearn.cluster import HDBSCAN
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from common import CACHE, DATA, dev_events, markdown_table, read_jsonl, record
+from common import CACHE, DATA, cached_mentions, dev_events, markdown_table, read_jsonl, record
 from storyline.cluster import ATTACH, THRESHOLD, batch_labels, stream_labels
 from storyline.cluster.batch import publication_order, refine, scored_pairs
 from storyline.cluster.score import FEATURES, features, meet, profiles_of
@@ -76,12 +75,7 @@ def load(name: str) -> Labelled:
         t = time.perf_counter()
         enrich(articles, store=cache)
         print(f"{name}: enriched {len(articles)} articles in {time.perf_counter() - t:.1f}s", file=sys.stderr)
-    known = pickle.loads(MENTIONS.read_bytes()) if MENTIONS.exists() else {}
-    for a in articles:
-        a.mentions = known.get(a.hash, [])
-    if annotate(articles):
-        known.update({a.hash: a.mentions for a in articles})
-        MENTIONS.write_bytes(pickle.dumps(known))
+    cached_mentions(articles, MENTIONS)
     return articles, gold
 
 

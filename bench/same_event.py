@@ -23,17 +23,15 @@ semeval-mentions.pkl).
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 
-from common import CACHE, DATA, markdown_table, read_jsonl, record
+from common import CACHE, DATA, cached_mentions, markdown_table, read_jsonl, record
 from storyline.cluster.score import meet, pair_scores, profiles_of
 from storyline.enrich import enrich
-from storyline.enrich.annotate import annotate
 from storyline.enrich.embed import get_embedder
 from storyline.model import Article
 from storyline.store import open_store
@@ -73,12 +71,7 @@ def vectors(articles: list[Article], embedder: str) -> np.ndarray:
 
 
 def mentioned(articles: list[Article]) -> None:
-    known = pickle.loads(MENTIONS.read_bytes()) if MENTIONS.exists() else {}
-    for a in articles:
-        a.mentions = known.get(a.hash, [])
-    if annotate(articles):
-        known.update({a.hash: a.mentions for a in articles})
-        MENTIONS.write_bytes(pickle.dumps(known))
+    cached_mentions(articles, MENTIONS)
 
 
 def model_scores(articles: list[Article], multilingual: np.ndarray, ends: np.ndarray) -> np.ndarray:

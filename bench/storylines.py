@@ -27,7 +27,6 @@ uci-mentions.pkl).
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from collections.abc import Iterable
@@ -38,11 +37,10 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cluster import averaged, bcubed, bcubed_items
-from common import CACHE, DATA, markdown_table, read_jsonl
+from common import CACHE, DATA, cached_mentions, markdown_table, read_jsonl
 from storyline.cluster import batch_labels, stream_labels
 from storyline.cluster.storylines import THRESHOLD, VECTOR_WEIGHT, by_story, headline_vectors, similarity
 from storyline.enrich import enrich
-from storyline.enrich.annotate import annotate
 from storyline.enrich.embed import get_embedder
 from storyline.ingest.records import article_from_record
 from storyline.model import Article
@@ -65,12 +63,7 @@ def load() -> tuple[list[Article], dict[str, str]]:
     t = time.perf_counter()
     with open_store(CACHE / "uci-vectors.db") as cache:
         enrich(articles, store=cache, sentence_vectors=False)
-    known = pickle.loads(MENTIONS.read_bytes()) if MENTIONS.exists() else {}
-    for a in articles:
-        a.mentions = known.get(a.hash, [])
-    if annotate(articles):
-        known.update({a.hash: a.mentions for a in articles})
-        MENTIONS.write_bytes(pickle.dumps(known))
+    cached_mentions(articles, MENTIONS)
     print(f"uci: enriched {len(articles)} headlines in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     return articles, gold
 
