@@ -132,8 +132,9 @@ class StreamClusterer:
     def add(self, article: Article) -> int:
         """Assign one article; returns its story number."""
         words = word_counts([article])
-        self.lexicon.add([words[0][0]])
-        [row] = self.profiles.add_articles([article], words, self.lexicon)
+        if not self.counted:
+            self.lexicon.add([words[0][0]])
+        [row] = self.profiles.add_articles([article], words, self.lexicon, count_keys=not self.counted)
         return self.assign(int(row))
 
     def add_all(self, articles: Sequence[Article], batch: int = BATCH) -> list[int]:
