@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import sys
@@ -50,6 +51,8 @@ ORDER = ["ingest", "enrich", "cluster", "vectors", "compare", "summarise", "stor
 HEADER = ["stage", "items", "seconds", "core-seconds", "items/s", "share", "peak MB"]
 TARGET_RATE = 25.0
 TARGET_PEAK_MB = 2048
+# The share of a text's sentences a later copy keeps in the --incremental store.
+KEEP = 0.6
 
 
 def records(limit: int | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -188,19 +191,29 @@ def end_to_end(args: argparse.Namespace) -> str:
 
 
 def copies(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """``size`` records made from the dev texts: copy c of a text is dated c years after the first (or
-    c years after 2000-01-01 for an undated text), with a first line naming the copy, so that ingest does
-    not take it for the same text and clustering keeps copies apart."""
+    """``size`` records made from the dev texts, each an original of its own: copy 0 of a text is the
+    text; copy c > 0 keeps a random ``KEEP`` share of its sentences (seeded by text and copy, never all of
+    them) and is dated c years after the first (or after 2000-01-01 for an undated text), so that most
+    copies are new texts to ingest rather than near duplicates, and clustering keeps copies apart."""
+    from storyline.enrich.sentences import split_sentences
+
     out = []
     for n in range(size):
         c, row = divmod(n, len(rows))
+        text = rows[row]["text"]
+        if c:
+            spans = split_sentences(text)
+            rng = random.Random(f"{row}:{c}")
+            keep = min(len(spans) - 1, max(1, round(KEEP * len(spans))))
+            chosen = sorted(rng.sample(range(len(spans)), keep)) if len(spans) > 1 else [0]
+            text = " ".join(text[spans[i].start : spans[i].end].strip() for i in chosen)
         base = rows[row].get("published") or "2000-01-01"
         year = int(base[:4]) + c
         out.append(
             {
                 **rows[row],
                 "id": f"{rows[row]['id']}~{c}",
-                "text": f"Edition {c} of report {row}.\n{rows[row]['text']}",
+                "text": text,
                 "published": f"{year:04d}{base[4:10]}",
             }
         )
@@ -208,7 +221,7 @@ def copies(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
 
 
 def cached_store(size: int) -> Path:
-    return CACHE / f"run-store-{size}.db"
+    return CACHE / f"run-store-{size}-distinct.db"
 
 
 def newcomers(count: int) -> list[dict[str, Any]]:

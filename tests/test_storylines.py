@@ -22,6 +22,7 @@ from storyline.cluster.storylines import (
     storyline_embedder,
     storyline_labels,
     thread_ids,
+    threaded_again,
 )
 from storyline.model import Article, Story
 from storyline.store import open_store
@@ -213,6 +214,24 @@ def test_cluster_puts_an_english_and_a_french_headline_of_one_event_in_one_story
     assert lines["bridge-fr"]["storyline"] != lines["ferry-1"]["storyline"]
 
 
+def test_a_later_run_threads_again_only_the_stories_a_change_can_reach() -> None:
+    nan = float("nan")
+    outlines = [
+        ("s-new", [100.0], None),  # built anew, in no storyline yet
+        ("s-near", [120.0, 130.0], "l-a"),  # 20 days off: within reach
+        ("s-thread", [160.0], "l-a"),  # out of reach itself, but in a reached thread
+        ("s-far", [300.0], "l-b"),  # beyond REACH_DAYS of every change
+    ]
+    assert threaded_again(outlines, {"s-new"}) == {"s-new", "s-near", "s-thread"}
+    assert threaded_again(outlines, set()) == {"s-new", "s-near", "s-thread"}, "no storyline yet: a change"
+    assert threaded_again([*outlines[1:], ("s-undated", [nan], "l-c")], {"s-far"}) == {
+        "s-far",
+        "s-undated",
+    }, "an undated story fades from nothing: always within reach"
+    everything = {sid for sid, _, _ in outlines}
+    assert threaded_again([*outlines, ("s-undated", [nan], None)], set()) == everything | {"s-undated"}
+
+
 # -- kept in the store, shown in stories.json and the reports -----------------------------------------
 
 
@@ -255,6 +274,29 @@ def test_a_stored_feed_gets_storylines_in_stories_json(tmp_path: Path) -> None:
         next(s for s in doc["stories"] if s["id"] == sid)["time_span"]["start"] for sid in bridge["stories"]
     ]
     assert starts == sorted(starts) and len(starts) >= 2
+
+
+@pytest.mark.slow
+def test_a_later_run_keeps_the_storylines_of_threads_out_of_reach(tmp_path: Path) -> None:
+    """Adding a report of the bridge thread threads that thread again, not a story a year later."""
+    from storyline.pipeline import ingest_paths, stories_document, update_stories
+
+    later = ("fair-1", "Castria Post", "2026-09-01", "Castria book fair opens with record crowds")
+    first = write_jsonl(tmp_path / "first.jsonl", [headline_record(*row) for row in [*FEED[:-1], later]])
+    added = ("bridge-8", "Northern Wire", "2025-08-09", "Kettle Bridge to be rebuilt after minister quits")
+    with open_store(tmp_path / "s.db") as store:
+        ingest_paths(store, [first])
+        update_stories(store)
+        fair = next(s for s in store.stories() if "fair-1" in s.article_ids)
+        # A mark no threading would give: it stays only where the later run does not thread again.
+        store.set_storylines({fair.id: "l-kept"})
+        ingest_paths(store, [write_jsonl(tmp_path / "added.jsonl", [headline_record(*added)])])
+        update_stories(store)
+        doc = stories_document(store)
+    line_of = {a["id"]: s["storyline"] for s in doc["stories"] for a in s["articles"]}
+    assert line_of["fair-1"] == "l-kept", "a thread out of reach is not threaded again"
+    assert line_of["bridge-8"] == line_of["bridge-1"], "the newcomer joins its thread"
+    assert line_of["ferry-1"] != line_of["bridge-1"]
 
 
 def test_reports_show_a_storyline_with_its_events_in_time_order() -> None:

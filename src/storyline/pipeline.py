@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ import numpy as np
 from storyline.cluster import StreamClusterer
 from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
-from storyline.cluster.storylines import gather, thread_ids
+from storyline.cluster.storylines import gather, thread_ids, threaded_again
 from storyline.contract import StoriesDocument
 from storyline.engine import Engine, LocalEngine
 from storyline.enrich import cache_article_vectors, cached_article_vectors
@@ -316,7 +316,7 @@ def save_planned(store: Store, plan: StoryPlan, stories: list[Story], stages: St
                 store.save_lexicon(plan.lexicon_ids, plan.lexicon.to_bytes())
     if plan.storylines:
         with stages.time("storylines", len(stories)):
-            update_storylines(store, plan.read)
+            update_storylines(store, plan.read, None if plan.batch else {s.id for s in stories})
 
 
 def update_stories(
@@ -349,10 +349,21 @@ def update_stories(
     raise StoreError(f"{store.location}: other runs kept saving stories meanwhile; run again")
 
 
-def update_storylines(store: Store, read: dict[str, Article] | None = None) -> None:
-    """Thread every stored story into its storyline, read off its articles' headlines (their vectors
-    cached in the store) over all stories: a new event may join an old thread, or link two."""
+def update_storylines(
+    store: Store, read: dict[str, Article] | None = None, changed: Collection[str] | None = None
+) -> None:
+    """Thread the stored stories into storylines, read off their articles' headlines (their vectors cached
+    in the store): a new event may join an old thread, or link two. All of them (``changed`` None: the
+    first run), or those a later run's ``changed`` stories can reach (:func:`threaded_again`); threads
+    out of reach keep theirs."""
     stories = store.stories()
+    if changed is not None:
+        day = {i: day_number(published) for i, published, _ in store.catalogue()}
+        outlines = [(s.id, [day[i] for i in s.article_ids], s.storyline) for s in stories]
+        again = threaded_again(outlines, changed)
+        stories = [s for s in stories if s.id in again]
+    if not stories:
+        return
     read = read or {}
     unread = [i for s in stories for i in s.article_ids if i not in read]
     if unread:

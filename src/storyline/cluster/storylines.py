@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -36,6 +36,9 @@ THRESHOLD = 0.125
 # Storylines run for weeks; beyond this gap the similarity fades to nothing over as many days again.
 # Hand-set: the uci stream spans two days and cannot tell.
 WINDOW_DAYS = 21
+# Beyond twice the window two headlines are unlike (the fade is nothing): a later run threads again only
+# the stories within this many days of the stories that changed (:func:`threaded_again`).
+REACH_DAYS = 2 * WINDOW_DAYS
 DENSE_LIMIT = 4000
 NEIGHBOURS = 32
 _ROWS = 1024  # rows of the similarity product computed at once on the sparse path
@@ -216,6 +219,41 @@ def thread_ids(
         if (_start(group), story_ids[g]) < (_start(groups[first[line]]), story_ids[first[line]]):
             first[line] = g
     return [storyline_id(story_ids[first[int(labels[stories == g][0])]]) for g in range(len(groups))]
+
+
+def threaded_again(
+    outlines: Sequence[tuple[str, Sequence[float], str | None]], changed: Collection[str]
+) -> set[str]:
+    """The stories a later run threads again (``outlines``: each story's id, its articles' day numbers,
+    NaN where undated, and its storyline; ``changed``: the stories built anew).
+
+    Those changed or in no storyline yet, every story within :data:`REACH_DAYS` of one of them (an
+    undated article fades from nothing, so an undated story reaches every other), and the whole thread
+    of each of those, which may now split or join another. Threads out of reach keep their storylines:
+    no headline of theirs is alike any that changed.
+    """
+    spans = {
+        sid: (np.nanmin(days), np.nanmax(days)) if not np.all(np.isnan(days)) else (np.nan, np.nan)
+        for sid, days, _ in outlines
+        for days in [np.asarray(days, dtype=float)]
+    }
+    seeds = {sid for sid, _, line in outlines if sid in changed or line is None}
+    if not seeds:
+        return set()
+    ids = list(spans)
+    starts = np.array([spans[i][0] for i in ids])
+    ends = np.array([spans[i][1] for i in ids])
+    near = np.isnan(starts)
+    for sid in seeds:
+        start, end = spans[sid]
+        if np.isnan(start):
+            near[:] = True
+            break
+        # The gap between two spans of days; overlapping spans have none.
+        near |= np.maximum(starts - end, start - ends) <= REACH_DAYS
+    reached = {i for i, taken in zip(ids, near.tolist(), strict=True) if taken} | seeds
+    lines = {line for sid, _, line in outlines if sid in reached and line is not None}
+    return reached | {sid for sid, _, line in outlines if line in lines}
 
 
 def gather(stories: Sequence[Story]) -> list[Storyline]:
