@@ -41,7 +41,7 @@ from storyline.cluster import cluster_articles, story_id
 from storyline.cluster.storylines import thread_ids
 from storyline.compare import compare as compare_story
 from storyline.compare.claims import sentence_claims
-from storyline.contract import Comparison, Conflict, StoriesDocument, TimeSpan
+from storyline.contract import Comparison, Conflict, StoriesDocument
 from storyline.contract import Story as StoryModel
 from storyline.engine import Engine, LocalEngine
 from storyline.enrich import enrich
@@ -55,7 +55,9 @@ from storyline.ingest.language import detect_language
 from storyline.ingest.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_HTML_BYTES, record_from_json
 from storyline.ingest.records import without_lone_surrogates
 from storyline.model import Article
+from storyline.render.story import story_span
 from storyline.report import render_story_markdown
+from storyline.report.parts import StoryPart
 from storyline.similarity import DIMENSIONS, Explanation, score_pairs
 from storyline.stages import Stages
 from storyline.store import Store, StoreError, database_errors, is_url, open_store, redact
@@ -219,31 +221,36 @@ def _report_rejects(result: IngestResult, limit: int = 10) -> None:
         err.print(f"… and {len(result.rejected) - limit} more (see `storyline rejects`)")
 
 
-def _days(span: TimeSpan) -> int:
-    return (date.fromisoformat(span.end) - date.fromisoformat(span.start)).days
+# A story as storyline's tables list it: id, title, articles, sources, (first, last) date, conflicts.
+StoryRow = tuple[str, str, int, int, "tuple[str, str] | None", int]
 
 
-def _stories_table(doc: StoriesDocument) -> Table:
-    table = Table(title=f"Stories ({len(doc.stories)})", box=box.SIMPLE_HEAD, expand=True)
+def _doc_rows(doc: StoriesDocument) -> list[StoryRow]:
+    return [
+        (s.id, s.title, len(s.articles), s.source_count, story_span(s), len(s.conflicts)) for s in doc.stories
+    ]
+
+
+def _part_rows(parts: list[StoryPart]) -> list[StoryRow]:
+    return [(p.id, p.title, p.articles, p.source_count, p.span, p.conflicts) for p in parts]
+
+
+def _stories_table(rows: list[StoryRow]) -> Table:
+    table = Table(title=f"Stories ({len(rows)})", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("id", no_wrap=True, min_width=12)
     table.add_column("title", overflow="ellipsis", no_wrap=True, ratio=1)
     table.add_column("arts", justify="right", min_width=4)
     table.add_column("srcs", justify="right", min_width=4)
     table.add_column("dates", no_wrap=True, min_width=14)
     table.add_column("confl", justify="right", min_width=5)
-    for story in doc.stories:
-        span = story.time_span
-        dates = (
-            "—" if span is None else span.start if span.start == span.end else f"{span.start} +{_days(span)}d"
-        )
-        table.add_row(
-            story.id,
-            story.title,
-            str(len(story.articles)),
-            str(story.source_count),
-            dates,
-            str(len(story.conflicts)),
-        )
+    for sid, title, articles, sources, span, conflicts in rows:
+        if span is None:
+            dates = "—"
+        elif span[0] == span[1]:
+            dates = span[0]
+        else:
+            dates = f"{span[0]} +{(date.fromisoformat(span[1]) - date.fromisoformat(span[0])).days}d"
+        table.add_row(sid, title, str(articles), str(sources), dates, str(conflicts))
     return table
 
 
@@ -303,7 +310,7 @@ def run(
         _open_store(db or out_dir / "storyline.db") as store,
         progress_bars() as progress,
     ):
-        result, doc, files = pipeline.run_job(
+        result, parts, files = pipeline.run_job(
             store, paths, out_dir, progress, reader, max_words, runner, stages
         )
         if engine is EngineName.spark:
@@ -312,7 +319,7 @@ def run(
             export_tables(store, "parquet", out_dir / "tables")
     if _progress_shown():
         err.print(_stages_table(stages))
-    out.print(_stories_table(doc))
+    out.print(_stories_table(_part_rows(parts)))
     out.print(_ingest_table(result))
     _report_rejects(result)
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
@@ -367,7 +374,7 @@ def stories(db: ExistingDbOption = DEFAULT_DB) -> None:
     """List the stories in the database."""
     with _open_existing(db) as store:
         doc = pipeline.stories_model(store)
-    out.print(_stories_table(doc))
+    out.print(_stories_table(_doc_rows(doc)))
 
 
 @app.command()
@@ -473,8 +480,7 @@ def report(
 ) -> None:
     """Write stories.json, report.html and report.md for what is in the database."""
     with _open_existing(db) as store:
-        doc = pipeline.stories_model(store)
-    files = pipeline.write_reports(doc, out_dir)
+        _, files = pipeline.write_store_reports(store, out_dir)
     out.print("Wrote " + ", ".join(str(f) for f in files), highlight=False)
 
 

@@ -17,12 +17,15 @@ from storyline.cluster.index import within_reach
 from storyline.cluster.score import Lexicon, day_number
 from storyline.cluster.storylines import gather, thread_ids, threaded_again
 from storyline.contract import StoriesDocument
+from storyline.contract import Story as ContractStory
 from storyline.engine import Engine, LocalEngine
 from storyline.enrich import cache_article_vectors, cached_article_vectors
 from storyline.ingest import Ingestor, IngestResult, Reader
 from storyline.ingest.readers import Record
 from storyline.model import Article, Story
-from storyline.report import render_html, render_markdown
+from storyline.report.html import html_page
+from storyline.report.markdown import markdown_page
+from storyline.report.parts import NUMBER_MARK, PartsCache, StoryPart, part_key, story_part
 from storyline.stages import Stages, started
 from storyline.store import Store, StoreConflict, StoreError
 from storyline.summarize import DEFAULT_MAX_WORDS
@@ -397,16 +400,62 @@ def stories_document(store: Store, ingest: dict[str, Any] | None = None) -> dict
     return stories_model(store, ingest).model_dump(mode="json")
 
 
-def write_reports(doc: StoriesDocument, out: Path) -> list[Path]:
+def write_store_reports(
+    store: Store, out: Path, ingest: dict[str, Any] | None = None
+) -> tuple[list[StoryPart], list[Path]]:
+    """Write ``stories.json``, ``report.md`` and ``report.html`` of everything in the store into ``out``;
+    the stories' parts (each story as the reports show it, in order) and the files.
+
+    The parts of stories unchanged since the last report into ``out`` are kept there
+    (:class:`~storyline.report.parts.PartsCache`) and only the others are rendered, reading only their
+    articles: a later run that changed a few stories of thousands renders those few. The files are the
+    same as rendering every story afresh (``render_html``, ``render_markdown``; a test checks).
+    """
     out.mkdir(parents=True, exist_ok=True)
+    if ingest is None:
+        ingest = IngestResult(entries=store.ledger()).to_dict()
+    stories = store.stories()
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    # Checked against the contract on the way out, like every story below: a field gone missing or
+    # added fails here, not in a consumer of stories.json.
+    head = StoriesDocument.model_validate(
+        {
+            "generated": generated,
+            "storylines": [line.to_dict() for line in gather(stories)],
+            "stories": [],
+            "ingest": ingest,
+        }
+    )
+    cache = PartsCache(out)
+    keys = [part_key(s.__dict__) for s in stories]
+    kept = cache.get(keys)
+    todo = [i for s, key in zip(stories, keys, strict=True) if key not in kept for i in s.article_ids]
+    articles = {a.id: a for a in store.articles(todo)} if todo else {}
+    parts: dict[str, StoryPart] = {}
+    numbered = []
+    for n, (story, key) in enumerate(zip(stories, keys, strict=True), 1):
+        part = kept.get(key)
+        if part is None:
+            shown = ContractStory.model_validate(story.to_dict(articles))
+            part = story_part(shown)
+            if part.number != NUMBER_MARK:  # its text holds the mark: rendered as the first, not kept
+                part = story_part(shown, n)
+        parts[key] = part
+        numbered.append(part.numbered(n))
+    cache.keep(parts)
+    cache.close()
+    body = json.dumps(head.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    if numbered:
+        listed = ",\n    ".join(p.json for p in numbered)
+        body = body.replace('\n  "stories": [],', '\n  "stories": [\n    ' + listed + "\n  ],", 1)
     files = {
-        out / "stories.json": json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
-        out / "report.md": render_markdown(doc),
-        out / "report.html": render_html(doc),
+        out / "stories.json": body + "\n",
+        out / "report.md": markdown_page(generated, head, numbered),
+        out / "report.html": html_page(generated, head, numbered),
     }
     for path, content in files.items():
         path.write_text(content, encoding="utf-8")
-    return list(files)
+    return numbered, list(files)
 
 
 def run_job(
@@ -418,9 +467,10 @@ def run_job(
     max_words: int = DEFAULT_MAX_WORDS,
     engine: Engine | None = None,
     stages: Stages | None = None,
-) -> tuple[IngestResult, StoriesDocument, list[Path]]:
+) -> tuple[IngestResult, list[StoryPart], list[Path]]:
     """The main job (``storyline run``): ingest ``paths``, bring the stories up to date, write the reports
-    to ``out``; each stage timed into ``stages``. The ingest result, the stories document and the files."""
+    to ``out``; each stage timed into ``stages``. The ingest result, the stories as reported (in the
+    reports' order) and the files."""
     stages = stages or Stages()
     engine = engine or LocalEngine(0, stages)
     since = started()
@@ -428,7 +478,6 @@ def run_job(
     stages.done("ingest", since, result.ingested + len(result.duplicates))
     update_stories(store, progress, max_words, stages, engine)
     with stages.time("report"):
-        doc = stories_model(store, result.to_dict())
-        files = write_reports(doc, out)
-    stages.stages["report"].items = len(doc.stories)
-    return result, doc, files
+        parts, files = write_store_reports(store, out, result.to_dict())
+    stages.stages["report"].items = len(parts)
+    return result, parts, files

@@ -15,7 +15,6 @@ from storyline.contract import (
     ArticleRef,
     Citation,
     Claim,
-    StoriesDocument,
     Story,
     Storyline,
     TimeSpan,
@@ -127,12 +126,12 @@ def article_titles(stories: list[Story]) -> dict[str, str]:
     return titles
 
 
-def threads(doc: StoriesDocument) -> list[tuple[Storyline, list[int]]]:
+def threads(storylines: list[Storyline], story_ids: list[str]) -> list[tuple[Storyline, list[int]]]:
     """The storylines of more than one story, each with its stories' numbers (1-based, in the report's
-    order) in the storyline's time order."""
-    number = {story.id: n for n, story in enumerate(doc.stories, 1)}
+    order of ``story_ids``) in the storyline's time order."""
+    number = {story_id: n for n, story_id in enumerate(story_ids, 1)}
     found = []
-    for line in doc.storylines:
+    for line in storylines:
         members = [number[i] for i in line.stories if i in number]
         if len(members) > 1:
             found.append((line, members))

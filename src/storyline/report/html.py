@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -21,17 +22,15 @@ from storyline.render import TEMPLATES, environment
 from storyline.render.story import (
     FramingRow,
     StoryView,
-    article_titles,
     format_span,
     http_url,
     noun,
     short_date,
-    source_names,
     span_of,
     story_view,
     threads,
-    unsourced_articles,
 )
+from storyline.report.parts import StoryPart, numbered_parts
 
 # No script is ever emitted, so the policy can forbid scripts and every remote resource outright.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -116,34 +115,59 @@ def _cards(view: StoryView) -> list[Card]:
     return cards
 
 
+@cache
+def _story_macros() -> Any:
+    return environment().get_template("_report_story.html").module
+
+
+def story_html(story: Story, number: int) -> tuple[str, str]:
+    """The story's line in the report's contents and its section, as the ``number``-th story."""
+    view = _view(story, number)
+    macros = _story_macros()
+    return str(macros.toc(view)), str(macros.section(view, _cards(view))).strip("\n")
+
+
 def render_html(doc: StoriesDocument) -> str:
     """The whole document as a single self-contained HTML page."""
-    views = [_view(story, n) for n, story in enumerate(doc.stories, 1)]
-    articles = sum(len(v.index.articles) for v in views)
-    sources = {name for story in doc.stories for name in source_names(story)}
-    conflicts = sum(len(v.conflicts) for v in views)
+    return html_page(doc.generated, doc, numbered_parts(doc.stories))
+
+
+def html_page(generated: str, doc: StoriesDocument, parts: list[StoryPart]) -> str:
+    """The page of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in order
+    (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
+    articles = sum(p.cards for p in parts)
+    sources = {name for p in parts for name in p.sources}
+    conflicts = sum(p.conflicts for p in parts)
     stats = [
-        (len(views), noun(len(views), "story", "stories")),
+        (len(parts), noun(len(parts), "story", "stories")),
         (articles, noun(articles, "article")),
         (len(sources), noun(len(sources), "source")),
         (conflicts, noun(conflicts, "conflict")),
     ]
-    unsourced = unsourced_articles(doc.stories)
+    unsourced = sum(p.unsourced for p in parts)
     if unsourced:
         stats.insert(3, (unsourced, noun(unsourced, "article") + " without a source"))
     stats.append((doc.ingest.ingested, "ingested"))
     lines = [
-        (line.title.strip() or "Storyline", format_span(span_of(line.time_span)), [views[n - 1] for n in ns])
-        for line, ns in threads(doc)
+        (
+            line.title.strip() or "Storyline",
+            format_span(span_of(line.time_span)),
+            [(n, parts[n - 1].title.strip() or f"Story {n}", format_span(parts[n - 1].span)) for n in ns],
+        )
+        for line, ns in threads(doc.storylines, [p.id for p in parts])
     ]
+    titles: dict[str, str] = {}
+    for part in parts:
+        for article_id, title in part.titles.items():
+            titles.setdefault(article_id, title)
     return _template().render(
-        doc=doc,
+        ingest=doc.ingest,
         csp=CSP,
         css=_css(),
-        generated=doc.generated.strip(),
+        generated=generated.strip(),
         stats=stats,
-        views=views,
-        cards=[_cards(v) for v in views],
+        toc=[Markup(p.html_toc) for p in parts],
+        sections=[Markup(p.html_section) for p in parts],
         threads=lines,
-        titles=article_titles(doc.stories),
+        titles=titles,
     )

@@ -11,19 +11,17 @@ import re
 from storyline.contract import Ingest, StoriesDocument, Story
 from storyline.render.story import (
     StoryView,
-    article_titles,
     format_span,
     http_url,
     plural,
     short_date,
     source_count,
-    source_names,
     span_of,
     story_span,
     story_view,
     threads,
-    unsourced_articles,
 )
+from storyline.report.parts import StoryPart, numbered_parts
 
 NONE_LINE = "_None._"
 
@@ -93,47 +91,66 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(doc: StoriesDocument) -> str:
     """The whole document as a Markdown report."""
-    stories = doc.stories
-    article_total = sum(len(story.articles) for story in stories)
-    all_sources = {name for story in stories for name in source_names(story)}
+    return markdown_page(doc.generated, doc, numbered_parts(doc.stories))
+
+
+def markdown_page(generated: str, doc: StoriesDocument, parts: list[StoryPart]) -> str:
+    """The report of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in
+    order (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
+    article_total = sum(p.articles for p in parts)
+    all_sources = {name for p in parts for name in p.sources}
 
     lines = ["# Storyline report", ""]
-    if doc.generated.strip():
-        lines += [f"_Generated {_inline(doc.generated)}_", ""]
-    unsourced = unsourced_articles(stories)
+    if generated.strip():
+        lines += [f"_Generated {_inline(generated)}_", ""]
+    unsourced = sum(p.unsourced for p in parts)
     without = f" ({plural(unsourced, 'article')} without a source)" if unsourced else ""
     counts = [
-        plural(len(stories), "story", "stories"),
+        plural(len(parts), "story", "stories"),
         plural(article_total, "article"),
         plural(len(all_sources), "source"),
     ]
     lines += [" · ".join(counts) + without, ""]
 
     lines += ["## Stories", ""]
-    if stories:
-        rows = [
-            [
-                str(number),
-                _cell(story.title or f"Story {number}"),
-                str(len(story.articles)),
-                str(source_count(story)),
-                _cell(format_span(story_span(story))),
-            ]
-            for number, story in enumerate(stories, 1)
+    if parts:
+        lines += [
+            *_table(["#", "Story", "Articles", "Sources", "Time span"], [])[:-1],
+            *(p.md_row for p in parts),
+            "",
         ]
-        lines += _table(["#", "Story", "Articles", "Sources", "Time span"], rows)
     else:
         lines += [NONE_LINE, ""]
 
-    lines += _storylines(doc)
-    for number, story in enumerate(stories, 1):
-        lines += _story(story, number)
-    lines += _ingest(doc.ingest, article_titles(stories))
+    lines += _storylines(doc, parts)
+    lines += [p.md_section for p in parts]
+    titles: dict[str, str] = {}
+    for part in parts:
+        for article_id, title in part.titles.items():
+            titles.setdefault(article_id, title)
+    lines += _ingest(doc.ingest, titles)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _storylines(doc: StoriesDocument) -> list[str]:
-    found = threads(doc)
+def story_row(story: Story, number: int) -> str:
+    """The story's row in the report's table of stories."""
+    cells = [
+        str(number),
+        _cell(story.title or f"Story {number}"),
+        str(len(story.articles)),
+        str(source_count(story)),
+        _cell(format_span(story_span(story))),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def story_section(story: Story, number: int) -> str:
+    """The story's section of the report, as the ``number``-th story."""
+    return "\n".join(_story(story, number))
+
+
+def _storylines(doc: StoriesDocument, parts: list[StoryPart]) -> list[str]:
+    found = threads(doc.storylines, [p.id for p in parts])
     if not found:
         return []
     lines = [
@@ -148,9 +165,9 @@ def _storylines(doc: StoriesDocument) -> list[str]:
         head = _heading(_inline(line.title)) or "Storyline"
         lines += [f"### {head}" + (f" ({span})" if span else ""), ""]
         for n in members:
-            story = doc.stories[n - 1]
-            when = format_span(story_span(story))
-            title = _inline(story.title) or f"Story {n}"
+            part = parts[n - 1]
+            when = format_span(part.span)
+            title = _inline(part.title) or f"Story {n}"
             # A bullet, not "3.": Markdown renumbers an ordered list from its first number.
             lines.append(f"- {when or 'undated'}: {title} (story {n})")
         lines.append("")
