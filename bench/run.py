@@ -12,19 +12,23 @@ report) into a fresh SQLite store, in this process with its worker processes, on
 
 Printed: per stage its items, wall seconds, CPU seconds (this process and its workers), rate and the
 high-water memory of the process that ran it at its end; stages that run in worker processes (vectors,
-compare, summarise) are summed over the workers. Peak memory is the high-water mark of this process and
-of the largest story-building worker (ru_maxrss, each worker its own); workers run at once, so the bound
-is this process plus the workers times the largest. The same-run reference is ingest alone (the first
-stage, into another fresh store). Quality in the same block, so that a speed-up that changes results
+compare, summarise) are summed over the workers. Peak memory is the most that all of the job's processes
+held at once (their RSS summed, which counts a shared library once per process, sampled:
+:class:`TreeMemory`; a spike shorter than a sample can be missed; their PSS summed beside it, which
+splits shared pages, also with processes outside the job), and beside it the high-water marks of
+this process and of the largest story-building worker (ru_maxrss, each its own) with their sum if every
+worker peaked together with this process (an upper bound). The same-run reference is ingest alone (the
+first stage, into another fresh store). Quality in the same block, so that a speed-up that changes results
 shows: BCubed F1 of the stories against the gold events (articles the ingest found duplicates of another
 sit in their original's story), conflicts, shared facts and summary sentences.
 
 ``--incremental N`` measures a later run instead: a store of N articles made once from the dev texts
 (each text under a new id; later copies of a text keep a random 3/5 of its sentences, so that most are
 originals ingest stores as such, and are dated a year apart so that copies never share a story) is
-cached in .bench-cache (a whole-mix run leaves its store there, which serves N = its size); a copy of it then gets ``--add`` new articles (English texts of the SemEval pairs, which the mix
-does not hold) by ``storyline run`` into the folder where the store's reports were written before (as a
-later run finds it), timed end to end and per stage.
+cached in .bench-cache (a whole-mix run leaves its store there, which serves N = its size); a copy of
+it then gets ``--add`` new articles (English texts of the SemEval pairs, which the mix does not hold)
+by ``storyline run`` into the folder where the store's reports were written before (as a later run
+finds it), timed end to end and per stage.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +57,8 @@ ORDER = ["ingest", "enrich", "cluster", "vectors", "compare", "summarise", "stor
 HEADER = ["stage", "items", "seconds", "core-seconds", "items/s", "share", "peak MB"]
 TARGET_RATE = 25.0
 TARGET_PEAK_MB = 2048
+# Seconds between two samples of the memory of the job's processes.
+SAMPLE_S = 0.1
 # The share of a text's sentences a later copy keeps in the --incremental store.
 KEEP = 0.6
 
@@ -70,6 +77,60 @@ def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class TreeMemory(threading.Thread):
+    """The highest memory this process and all its descendants (worker processes) held at once: their
+    proportional set sizes (PSS, shared pages split between the processes that share them, so a library
+    mapped by every worker counts once) summed, sampled every :data:`SAMPLE_S` seconds while running."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mb = 0.0  # PSS summed
+        self.peak_rss_mb = 0.0  # RSS summed: shared pages counted in every process that maps them
+        self.stopped = threading.Event()
+
+    @staticmethod
+    def _tree() -> list[int]:
+        parent: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    # The field after the parenthesised command name, which may hold spaces.
+                    parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        tree, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += [child for child, up in parent.items() if up == pid]
+        return tree
+
+    @staticmethod
+    def _sizes_kb(pid: int) -> tuple[int, int]:
+        """(PSS, RSS) of a process in kB; nothing for one gone meanwhile."""
+        found = {}
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in ("Pss", "Rss"):
+                    found[name] = int(rest.split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+        return found.get("Pss", 0), found.get("Rss", 0)
+
+    def run(self) -> None:
+        while not self.stopped.wait(SAMPLE_S):
+            sizes = [self._sizes_kb(pid) for pid in self._tree()]
+            self.peak_mb = max(self.peak_mb, sum(p for p, _ in sizes) / 1024)
+            self.peak_rss_mb = max(self.peak_rss_mb, sum(r for _, r in sizes) / 1024)
+
+    def stop(self) -> tuple[float, float]:
+        """The peaks (PSS summed, RSS summed) in MB."""
+        self.stopped.set()
+        self.join()
+        return self.peak_mb, self.peak_rss_mb
 
 
 def peak_mb(stages: Stages) -> tuple[float, float]:
@@ -117,18 +178,24 @@ def stage_rows(stages: Stages, total: float, cpu: float, articles: int) -> list[
     return rows
 
 
-def timed_run(inputs: list[Path], out: Path, db: Path) -> tuple[float, float, Stages, dict[str, Any]]:
-    """Wall seconds, CPU seconds (this process and its workers), the stages and the stories document."""
+def timed_run(
+    inputs: list[Path], out: Path, db: Path
+) -> tuple[float, float, Stages, dict[str, Any], tuple[float, float]]:
+    """Wall seconds, CPU seconds (this process and its workers), the stages, the stories document and
+    the peak memory of all the job's processes at once (MB, :class:`TreeMemory`)."""
     from storyline.ingest import Reader
     from storyline.pipeline import run_job
     from storyline.store import open_store
 
     stages = Stages()
+    memory = TreeMemory()
+    memory.start()
     with open_store(db) as store:
         start, cpu = time.perf_counter(), cpu_seconds()
         run_job(store, inputs, out, reader=Reader(), stages=stages)
         elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    return elapsed, cpu, stages, json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    peak = memory.stop()
+    return elapsed, cpu, stages, json.loads((out / "stories.json").read_text(encoding="utf-8")), peak
 
 
 def leave_reports(db: Path, out: Path) -> None:
@@ -170,15 +237,15 @@ def end_to_end(args: argparse.Namespace) -> str:
             inputs["HTML"] = [pages]
         results = {}
         for kind, paths in inputs.items():
-            elapsed, cpu, stages, doc = timed_run(paths, root / f"out-{kind}", root / f"run-{kind}.db")
+            elapsed, cpu, stages, doc, tree = timed_run(paths, root / f"out-{kind}", root / f"run-{kind}.db")
             own, child = peak_mb(stages)
-            results[kind] = (elapsed, cpu, stages, doc, own, child)
+            results[kind] = (elapsed, cpu, stages, doc, own, child, tree)
         # The store of the whole mix serves --incremental of its size.
         if not args.limit:
             CACHE.mkdir(exist_ok=True)
             shutil.copy(root / "run-JSONL.db", cached_store(len(rows)))
         reference = {kind: timed_ingest(paths, root / f"ingest-{kind}.db") for kind, paths in inputs.items()}
-    for kind, (elapsed, cpu, stages, doc, own, child) in results.items():
+    for kind, (elapsed, cpu, stages, doc, own, child, tree) in results.items():
         n = len(rows)
         ref_s, ref_n = reference[kind]
         table = markdown_table(HEADER, stage_rows(stages, elapsed, cpu, n))
@@ -189,8 +256,11 @@ def end_to_end(args: argparse.Namespace) -> str:
             f"{kind}: {n} dev articles (ECB+ + Multi-News), `storyline run` end to end on {workers} cores\n\n"
             f"{table}\n\n"
             f"{kind} reference (same run): ingest alone {ref_n / ref_s:.1f} articles/s ({ref_s:.2f} s)\n"
-            f"{kind} peak memory: this process {own:.0f} MB, largest story-building worker {child:.0f} MB "
-            f"(bound with {workers} workers: {own + workers * child:.0f} MB; target ≤ {TARGET_PEAK_MB} MB)\n"
+            f"{kind} peak memory: all processes at once {tree[1]:.0f} MB (RSS summed, sampled every "
+            f"{SAMPLE_S} s; target ≤ {TARGET_PEAK_MB} MB; PSS summed {tree[0]:.0f} MB); "
+            f"this process {own:.0f} MB, largest story-building "
+            f"worker {child:.0f} MB (their sum if every worker peaked with this process: "
+            f"{own + workers * child:.0f} MB)\n"
             f"{kind} end to end: {n / elapsed:.1f} articles/s (target ≥ {TARGET_RATE:.0f})\n"
             f"{kind} CPU: {cpu:.1f} core-seconds, {n / cpu:.1f} articles per core-second "
             f"(on {workers} cores with nothing else running, at best {workers * n / cpu:.1f} articles/s; "
@@ -256,13 +326,13 @@ def incremental(args: argparse.Namespace) -> str:
         build_s = None
         if not cached.is_file():
             write_jsonl(base, root / "base.jsonl")
-            build_s, _, _, _ = timed_run([root / "base.jsonl"], root / "base-out", root / "base.db")
+            build_s, _, _, _, _ = timed_run([root / "base.jsonl"], root / "base-out", root / "base.db")
             shutil.copy(root / "base.db", cached)
         db = root / "store.db"
         shutil.copy(cached, db)
         write_jsonl(added, root / "added.jsonl")
         leave_reports(db, root / "out")
-        elapsed, cpu, stages, doc = timed_run([root / "added.jsonl"], root / "out", db)
+        elapsed, cpu, stages, doc, tree = timed_run([root / "added.jsonl"], root / "out", db)
         ref_s, _ = timed_ingest([root / "added.jsonl"], root / "ingest-only.db")
     table = markdown_table(HEADER, stage_rows(stages, elapsed, cpu, len(added)))
     built = "cached" if build_s is None else f"built in {build_s:.0f} s"
@@ -272,6 +342,7 @@ def incremental(args: argparse.Namespace) -> str:
         f"incremental reference (same run): ingest alone of the {len(added)} into an empty store "
         f"{ref_s:.2f} s\n"
         f"incremental end to end: {elapsed:.2f} s (target ≤ 5 s), {cpu:.2f} core-seconds; "
+        f"peak memory of all processes at once {tree[1]:.0f} MB (RSS summed); "
         f"stories now {len(doc['stories'])}"
     )
 
