@@ -316,6 +316,15 @@ def newcomers(count: int) -> list[dict[str, Any]]:
     return found
 
 
+def store_size(db: Path) -> tuple[int, int]:
+    """The originals (articles no duplicate of another) and stories of a store."""
+    from storyline.store import open_store
+
+    with open_store(db) as store:
+        originals = sum(1 for _, _, copy_of in store.catalogue() if copy_of is None)
+        return originals, len(store.stories())
+
+
 def incremental(args: argparse.Namespace) -> str:
     rows, _ = records()
     base, added = copies(rows, args.incremental), newcomers(args.add)
@@ -330,6 +339,7 @@ def incremental(args: argparse.Namespace) -> str:
             shutil.copy(root / "base.db", cached)
         db = root / "store.db"
         shutil.copy(cached, db)
+        originals, stories = store_size(db)
         write_jsonl(added, root / "added.jsonl")
         leave_reports(db, root / "out")
         elapsed, cpu, stages, doc, tree = timed_run([root / "added.jsonl"], root / "out", db)
@@ -337,8 +347,8 @@ def incremental(args: argparse.Namespace) -> str:
     table = markdown_table(HEADER, stage_rows(stages, elapsed, cpu, len(added)))
     built = "cached" if build_s is None else f"built in {build_s:.0f} s"
     return (
-        f"incremental: {len(added)} articles added to a store of {len(base)} ({built}), "
-        f"`storyline run` end to end\n\n{table}\n\n"
+        f"incremental: {len(added)} articles added to a store of {len(base)} ({originals:,} originals, "
+        f"{stories:,} stories; {built}), `storyline run` end to end\n\n{table}\n\n"
         f"incremental reference (same run): ingest alone of the {len(added)} into an empty store "
         f"{ref_s:.2f} s\n"
         f"incremental end to end: {elapsed:.2f} s (target ≤ 5 s), {cpu:.2f} core-seconds; "

@@ -189,3 +189,10 @@ def test_storyline_report_writes_the_same_files_as_a_fresh_rendering(
         assert result.exit_code == 0, result.output
     with open_store(tmp_path / "s.db") as reopened:
         assert_fresh(reopened, out)
+
+
+def test_an_empty_store_reports_no_stories_as_a_fresh_rendering_does(tmp_path: Path) -> None:
+    with open_store(tmp_path / "empty.db") as empty:
+        parts, _ = pipeline.write_store_reports(empty, tmp_path / "out")
+        assert parts == []
+        assert_fresh(empty, tmp_path / "out")
