@@ -415,12 +415,11 @@ def write_store_reports(
     if ingest is None:
         ingest = IngestResult(entries=store.ledger()).to_dict()
     stories = store.stories()
-    generated = datetime.now(UTC).isoformat(timespec="seconds")
     # Checked against the contract on the way out, like every story below: a field gone missing or
     # added fails here, not in a consumer of stories.json.
     head = StoriesDocument.model_validate(
         {
-            "generated": generated,
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
             "storylines": [line.to_dict() for line in gather(stories)],
             "stories": [],
             "ingest": ingest,
@@ -450,8 +449,8 @@ def write_store_reports(
         body = body.replace('\n  "stories": [],', '\n  "stories": [\n    ' + listed + "\n  ],", 1)
     files = {
         out / "stories.json": body + "\n",
-        out / "report.md": markdown_page(generated, head, numbered),
-        out / "report.html": html_page(generated, head, numbered),
+        out / "report.md": markdown_page(head, numbered),
+        out / "report.html": html_page(head, numbered),
     }
     for path, content in files.items():
         path.write_text(content, encoding="utf-8")

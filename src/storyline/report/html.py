@@ -129,10 +129,10 @@ def story_html(story: Story, number: int) -> tuple[str, str]:
 
 def render_html(doc: StoriesDocument) -> str:
     """The whole document as a single self-contained HTML page."""
-    return html_page(doc.generated, doc, numbered_parts(doc.stories))
+    return html_page(doc, numbered_parts(doc.stories))
 
 
-def html_page(generated: str, doc: StoriesDocument, parts: list[StoryPart]) -> str:
+def html_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
     """The page of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in order
     (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
     articles = sum(p.cards for p in parts)
@@ -164,7 +164,7 @@ def html_page(generated: str, doc: StoriesDocument, parts: list[StoryPart]) -> s
         ingest=doc.ingest,
         csp=CSP,
         css=_css(),
-        generated=generated.strip(),
+        generated=doc.generated.strip(),
         stats=stats,
         toc=[Markup(p.html_toc) for p in parts],
         sections=[Markup(p.html_section) for p in parts],

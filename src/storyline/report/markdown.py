@@ -91,18 +91,18 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(doc: StoriesDocument) -> str:
     """The whole document as a Markdown report."""
-    return markdown_page(doc.generated, doc, numbered_parts(doc.stories))
+    return markdown_page(doc, numbered_parts(doc.stories))
 
 
-def markdown_page(generated: str, doc: StoriesDocument, parts: list[StoryPart]) -> str:
+def markdown_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
     """The report of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in
     order (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
     article_total = sum(p.articles for p in parts)
     all_sources = {name for p in parts for name in p.sources}
 
     lines = ["# Storyline report", ""]
-    if generated.strip():
-        lines += [f"_Generated {_inline(generated)}_", ""]
+    if doc.generated.strip():
+        lines += [f"_Generated {_inline(doc.generated)}_", ""]
     unsourced = sum(p.unsourced for p in parts)
     without = f" ({plural(unsourced, 'article')} without a source)" if unsourced else ""
     counts = [
