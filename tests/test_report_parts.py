@@ -10,6 +10,7 @@ renderers give for the whole document, whatever moved, and how many stories were
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,8 @@ def test_a_later_report_renders_the_new_and_changed_stories_and_renumbers_the_re
     assert sorted(rendered) == ["s-fair", "s-strike"], "the kept stories are numbered, not rendered"
     assert [p.id for p in parts] == ["s-strike", "s-ferry", "s-inquiry", "s-fair"]
     assert_fresh(store, out)
+    with sqlite3.connect(out / PartsCache.FILE) as kept:
+        assert kept.execute("SELECT count(*) FROM parts").fetchone()[0] == 4, "the old fair part is dropped"
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="story-2"' in html and 'href="#s2-q1"' in html, "the ferry story's anchors follow its place"
 

@@ -430,18 +430,17 @@ def write_store_reports(
     kept = cache.get(keys)
     todo = [i for s, key in zip(stories, keys, strict=True) if key not in kept for i in s.article_ids]
     articles = {a.id: a for a in store.articles(todo)} if todo else {}
-    parts: dict[str, StoryPart] = {}
+    new: dict[str, StoryPart] = {}
     numbered = []
     for n, (story, key) in enumerate(zip(stories, keys, strict=True), 1):
         part = kept.get(key)
         if part is None:
             shown = ContractStory.model_validate(story.to_dict(articles))
-            part = story_part(shown)
+            part = new[key] = story_part(shown)
             if part.number != NUMBER_MARK:  # its text holds the mark: rendered as the first, not kept
                 part = story_part(shown, n)
-        parts[key] = part
         numbered.append(part.numbered(n))
-    cache.keep(parts)
+    cache.keep(keys, new)
     cache.close()
     body = json.dumps(head.model_dump(mode="json"), ensure_ascii=False, indent=2)
     if numbered:

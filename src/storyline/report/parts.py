@@ -167,19 +167,20 @@ class PartsCache:
             return {}
         return found
 
-    def keep(self, parts: dict[str, StoryPart]) -> None:
-        """Keep ``parts`` (key -> part) and nothing else: the parts of stories gone are dropped."""
+    def keep(self, keys: list[str], new: dict[str, StoryPart]) -> None:
+        """Keep the parts of ``keys`` and nothing else: ``new`` (key -> part) goes in, the parts of
+        stories gone are dropped."""
         if self.db is None:
             return
         try:
             with self.db:
                 self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
                 self.db.execute("DELETE FROM wanted")
-                self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(k,) for k in parts])
+                self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(k,) for k in keys])
                 self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM wanted)")
                 self.db.executemany(
-                    "INSERT OR IGNORE INTO parts VALUES (?, ?)",
-                    [(k, p.to_json()) for k, p in parts.items() if p.number == NUMBER_MARK],
+                    "INSERT OR REPLACE INTO parts VALUES (?, ?)",
+                    [(k, p.to_json()) for k, p in new.items() if p.number == NUMBER_MARK],
                 )
         except sqlite3.Error:
             pass  # a cache that cannot be written is rendered again next time
