@@ -4,6 +4,14 @@ An article's candidates are its nearest neighbours in the vector index; its link
 mean same-event score over that story's members among the candidates (average linkage, as in the
 batch driver, restricted to the neighbourhood). The score decays with the publication-date gap, so an
 old story does not swallow a new event of the same kind.
+
+A decision taken on the articles seen so far can be one the batch driver, knowing the later ones, would
+revise: two stories that later reports show to be one event, an opinion piece left alone. So the
+clusterer settles as it goes (:meth:`StreamClusterer.settle`, after every batch of :meth:`add_all`
+given ``settle``): the stories its recent articles touched (those they joined, and those of their
+nearest neighbours) are refined by the batch rule (:mod:`~storyline.cluster.refine`) over their pairs,
+stored articles moving between them, so that the stream converges to what the batch would decide on the
+same articles.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from storyline.cluster.index import VectorIndex, within_reach
+from storyline.cluster.refine import ATTACH, CANDIDATES, THRESHOLD, graph_among, keep_numbers, refine
 from storyline.cluster.score import (
     Lexicon,
     Profiles,
@@ -29,13 +38,6 @@ from storyline.cluster.score import (
 from storyline.cluster.trees import Trees
 from storyline.model import Article
 
-# Join a story when the mean same-event score to its members reaches this; chosen with the batch cut by
-# `python bench/cluster.py --sweep` on the dev sets (with the model.json of `--fit`). Batch peaks at 0.6 by
-# under 0.005 mean F1, but there streaming alone loses 0.05 on ECB+: 0.4 serves both.
-THRESHOLD = 0.4
-# Nearest neighbours scored per new article: more than the reports of one event usually found together.
-# 32 cost twice the scoring for BCubed F1 within 0.006 on the dev sets (bench/cluster.py, either way).
-CANDIDATES = 16
 # Articles assigned together by add_all: one index search and one scoring step per batch.
 BATCH = 256
 _CORES = os.cpu_count() or 1
@@ -43,7 +45,8 @@ _CORES = os.cpu_count() or 1
 
 class StreamClusterer:
     """Stories as articles arrive, in publication order. ``labels[row]`` is the story of profile row
-    ``row``; stories are numbered 0, 1, 2 … in the order they start."""
+    ``row``; stories are numbered 0, 1, 2 … in the order they start (settling keeps a story's number
+    while most of its members stay with it, see :func:`~storyline.cluster.refine.keep_numbers`)."""
 
     def __init__(
         self,
@@ -52,6 +55,7 @@ class StreamClusterer:
         candidates: int = CANDIDATES,
         model: Trees | None = None,
         counted: Lexicon | None = None,
+        attach: float = ATTACH,
     ) -> None:
         """``counted``: document frequencies that already count every article :meth:`add_all` will be
         given (a corpus clustered block by block reads the whole corpus's); they are not counted again."""
@@ -62,8 +66,10 @@ class StreamClusterer:
         self.index = VectorIndex(dim)
         self.threshold = threshold
         self.candidates = candidates
+        self.attach = attach
         self.labels = np.zeros(0, dtype=np.int32)
         self.stories = 0
+        self.settled = 0  # rows before this one were settled (or loaded as decided)
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -128,6 +134,7 @@ class StreamClusterer:
         meet(self.profiles, left[left != right], right[left != right])
         self._reserve(int(rows[-1]) + 1)
         self.labels[rows] = labels
+        self.settled = len(self.profiles)
 
     def add(self, article: Article) -> int:
         """Assign one article; returns its story number."""
@@ -137,19 +144,50 @@ class StreamClusterer:
         [row] = self.profiles.add_articles([article], words, self.lexicon, count_keys=not self.counted)
         return self.assign(int(row))
 
-    def add_all(self, articles: Sequence[Article], batch: int = BATCH) -> list[int]:
+    def add_all(self, articles: Sequence[Article], batch: int = BATCH, settle: bool = False) -> list[int]:
         """Assign articles in the given (publication) order, ``batch`` at a time: the decisions of
         :meth:`add` one by one, with the searches and scores of a batch done in one step (so an article
-        may see its neighbours' nearest cosines as they stand at the end of its batch)."""
-        labels: list[int] = []
+        may see its neighbours' nearest cosines as they stand at the end of its batch). With ``settle``,
+        :meth:`settle` after each batch. Their stories as they stand at the end (settling may have moved
+        an article decided early, and articles loaded or added before)."""
+        first = len(self.profiles)
         for start in range(0, len(articles), batch):
             part = articles[start : start + batch]
             words = word_counts(part)
             if not self.counted:
                 self.lexicon.add([t for t, _ in words])
             rows = self.profiles.add_articles(part, words, self.lexicon, count_keys=not self.counted)
-            labels += self.assign_many(rows).tolist()
-        return labels
+            self.assign_many(rows)
+            if settle:
+                self.settle()
+        return self.labels[first : first + len(articles)].tolist()
+
+    def settle(self) -> np.ndarray:
+        """Refine the stories that the rows added since the last settling touched, by the batch rule over
+        their pairs: the stories those rows are in and those of their nearest neighbours, every member
+        of them held here. Articles may move between those stories, a story may split or merge; each
+        keeps its number where most of its members stay (:func:`~storyline.cluster.refine.keep_numbers`).
+        The rows whose story changed."""
+        n = len(self.profiles)
+        recent = np.arange(self.settled, n)
+        self.settled = n
+        if len(recent) == 0:
+            return recent
+        labels = self.labels[:n]
+        found = self.index.search_many(
+            self.profiles.vectors[recent], self.candidates, self.profiles.published[recent]
+        )
+        near = np.concatenate([recent, *found])
+        rows = np.flatnonzero(np.isin(labels, np.unique(labels[near])))
+        if len(rows) < 2:
+            return np.zeros(0, dtype=np.int64)
+        graph = graph_among(self.profiles, self.lexicon, self.index, rows, self.model)
+        before = labels[rows].astype(np.int64)
+        after = refine(before, graph, self.threshold, self.attach)
+        numbers, self.stories = keep_numbers(before, after, self.stories)
+        moved = rows[numbers != before]
+        self.labels[rows] = numbers
+        return moved
 
     def assign_many(self, rows: np.ndarray) -> np.ndarray:
         """Decide the stories of consecutive profile rows, in order, as :meth:`assign` would one by one:
