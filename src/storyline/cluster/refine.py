@@ -49,6 +49,7 @@ def graph_among(
     rows: np.ndarray,
     model: Trees | None = None,
     dense_limit: int = DENSE_LIMIT,
+    met: bool = True,
 ) -> Pairs:
     """Symmetric sparse graph of same-event scores between the profile ``rows`` (indexed), keyed by their
     positions in ``rows``: all pairs up to ``dense_limit`` rows, else each row's nearest neighbours among
@@ -72,7 +73,8 @@ def graph_among(
         i, j = pairs[pairs[:, 0] != pairs[:, 1]].T
     ri, rj = rows[i], rows[j]
     cosine = vector_cosines(profiles, ri, rj)
-    meet(profiles, ri, rj, cosine)
+    if met:
+        meet(profiles, ri, rj, cosine)
     scores = pair_scores(profiles, lexicon, ri, rj, model, cosine)
     graph: Pairs = defaultdict(dict)
     for a, b, s in zip(i.tolist(), j.tolist(), scores.tolist(), strict=True):

@@ -85,8 +85,10 @@ class StreamClusterer:
         labels: Sequence[int],
         around: Sequence[Article] | None = None,
         lexicon: Lexicon | None = None,
-    ) -> None:
-        """Take in articles already assigned (a store's earlier runs) without re-deciding them.
+    ) -> np.ndarray:
+        """Take in articles already assigned (a store's earlier runs) without re-deciding them; which of
+        ``articles`` were taken in (their positions, in order: the rows they are given, from the first
+        free one).
 
         With ``around``, the articles about to be added, only those of ``articles`` that can matter to
         their decisions, so that a run adding a day's news to years of stories costs the months around
@@ -108,9 +110,10 @@ class StreamClusterer:
         if lexicon is not None:
             self.lexicon = lexicon
         if not articles:
-            return
+            return np.zeros(0, dtype=np.int64)
         self.stories = max(self.stories, int(max(labels)) + 1)
         window, searched = list(articles), np.ones(len(articles), dtype=bool)
+        chosen = np.arange(len(articles))
         if around is not None:
             days = np.array([day_number(a.published) for a in articles])
             ahead = np.array([day_number(a.published) for a in around])
@@ -121,7 +124,7 @@ class StreamClusterer:
         if lexicon is None:
             self.lexicon.count(articles, words if len(window) == len(articles) else None)
         if not window:
-            return
+            return chosen
         rows = self.profiles.add_articles(window, words, self.lexicon, count_keys=False)
         self.index.add(rows, self.profiles.vectors[rows], self.profiles.published[rows])
         # Each one's nearest neighbour among them (the first found is itself), as if they had streamed in.
@@ -135,6 +138,7 @@ class StreamClusterer:
         self._reserve(int(rows[-1]) + 1)
         self.labels[rows] = labels
         self.settled = len(self.profiles)
+        return chosen
 
     def add(self, article: Article) -> int:
         """Assign one article; returns its story number."""
@@ -178,10 +182,15 @@ class StreamClusterer:
             self.profiles.vectors[recent], self.candidates, self.profiles.published[recent]
         )
         near = np.concatenate([recent, *found])
-        rows = np.flatnonzero(np.isin(labels, np.unique(labels[near])))
+        # Their members within reach of the recent rows: what a store's run holds of them exactly (the
+        # members further back stay as they are, see :meth:`load`), and a bound on the work of a
+        # settling whatever the length of a story.
+        days = self.profiles.published[:n]
+        reach = within_reach(days, days[recent])
+        rows = np.flatnonzero(np.isin(labels, np.unique(labels[near])) & reach)
         if len(rows) < 2:
             return np.zeros(0, dtype=np.int64)
-        graph = graph_among(self.profiles, self.lexicon, self.index, rows, self.model)
+        graph = graph_among(self.profiles, self.lexicon, self.index, rows, self.model, met=False)
         before = labels[rows].astype(np.int64)
         after = refine(before, graph, self.threshold, self.attach)
         numbers, self.stories = keep_numbers(before, after, self.stories)
