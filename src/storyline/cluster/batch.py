@@ -1,7 +1,7 @@
 """Batch clustering: the streaming decision over a whole corpus, then a refinement pass.
 
-1. Stream: every article in publication order, as :mod:`storyline.cluster.stream` would see it (without
-   settling as it goes: the refinement below settles everything at once).
+1. Stream: every article in publication order, as :mod:`storyline.cluster.stream` would see it,
+   settling the stories each batch touched as it goes (``StreamClusterer.settle``).
 2. Refine with the whole corpus known (:mod:`storyline.cluster.refine`): split stories whose members fall
    apart under average linkage, merge stories whose average link reaches the threshold, and let each
    article left alone join the story it links to best if that reaches ``ATTACH``.
@@ -106,8 +106,9 @@ def batch_clustering(
 ) -> tuple[np.ndarray, StreamClusterer]:
     """:func:`batch_labels`, and the clusterer that streamed the articles (its ``lexicon`` has counted
     every one of them; ``counted``: counts that do already, as :func:`stream_labels` takes them)."""
-    # Unsettled: the refinement settles the whole corpus at once.
-    streamed, clusterer = stream_labels(articles, threshold, model, counted, settle=False)
+    # Streamed as the streaming driver does, settling as it goes; the refinement then settles the whole
+    # corpus at once, so that a stream differs from the batch only by what that last pass changes.
+    streamed, clusterer = stream_labels(articles, threshold, model, counted, attach=attach)
     if len(articles) < 2:
         return streamed, clusterer
     order = publication_order(articles)
