@@ -25,7 +25,15 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from storyline.cluster.index import VectorIndex, within_reach
-from storyline.cluster.refine import ATTACH, CANDIDATES, THRESHOLD, graph_among, keep_numbers, refine
+from storyline.cluster.refine import (
+    ATTACH,
+    CANDIDATES,
+    FLOOR,
+    THRESHOLD,
+    graph_among,
+    keep_numbers,
+    refine,
+)
 from storyline.cluster.score import (
     Lexicon,
     Profiles,
@@ -70,6 +78,9 @@ class StreamClusterer:
         self.labels = np.zeros(0, dtype=np.int32)
         self.stories = 0
         self.settled = 0  # rows before this one were settled (or loaded as decided)
+        # The candidates that rows decided since then scored at least FLOOR against: their stories are
+        # those the recent rows link to, in the graph settling refines.
+        self.linked: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -164,25 +175,32 @@ class StreamClusterer:
             self.assign_many(rows)
             if settle:
                 self.settle()
+        if not settle:
+            self.linked = []  # not kept for a settling that may never come
         return self.labels[first : first + len(articles)].tolist()
 
     def settle(self, end: int | None = None) -> np.ndarray:
         """Refine the stories that the rows added since the last settling touched, by the batch rule over
-        their pairs: the stories those rows are in and those of their nearest neighbours, every member
-        of them held here. Articles may move between those stories, a story may split or merge; each
-        keeps its number where most of its members stay (:func:`~storyline.cluster.refine.keep_numbers`).
-        The rows whose story changed. ``end``: the rows decided so far end there (all rows held, unless
-        rows were appended to the profiles ahead of their decisions)."""
+        their pairs: the stories those rows are in and those of the candidates they scored at least
+        ``refine.FLOOR`` against (what the batch's graph keeps; of their nearest neighbours, were they
+        decided by ``add_all`` without settling), every member of them held here. Articles may move
+        between those stories, a story may split or merge; each keeps its number where most of its
+        members stay (:func:`~storyline.cluster.refine.keep_numbers`). The rows whose story changed.
+        ``end``: the rows decided so far end there (all rows held, unless rows were appended to the
+        profiles ahead of their decisions)."""
         n = len(self.profiles) if end is None else end
         recent = np.arange(self.settled, n)
         self.settled = n
         if len(recent) == 0:
             return recent
         labels = self.labels[:n]
-        found = self.index.search_many(
-            self.profiles.vectors[recent], self.candidates, self.profiles.published[recent]
-        )
-        near = np.concatenate([recent, *found])
+        if not self.linked:  # decided without keeping their links (or loaded): their neighbours'
+            found = self.index.search_many(
+                self.profiles.vectors[recent], self.candidates, self.profiles.published[recent]
+            )
+            self.linked = list(found)
+        near = np.concatenate([recent, *self.linked])
+        self.linked = []
         # Their members within reach of the recent rows: what a store's run holds of them exactly (the
         # members further back stay as they are, see :meth:`load`), and a bound on the work of a
         # settling whatever the length of a story.
@@ -243,6 +261,7 @@ class StreamClusterer:
                 for s in np.array_split(np.arange(len(left)), _CORES)
             ]
             scores = np.concatenate([part.result() for part in parts])
+            self.linked.append(right[scores >= FLOOR])
             self._reserve(int(rows[-1]) + 1)
             labels = np.empty(n, dtype=np.int32)
             offset = 0
@@ -260,6 +279,7 @@ class StreamClusterer:
         cosine = vector_cosines(self.profiles, np.full(len(found), row), found)
         meet(self.profiles, np.full(len(found), row), found, cosine)
         scores = pair_scores(self.profiles, self.lexicon, np.full(len(found), row), found, self.model, cosine)
+        self.linked.append(found[scores >= FLOOR])
         self._reserve(row + 1)
         label = self.labels[row] = self._decide(found, scores)
         self.index.add(np.array([row]), vector[None, :], self.profiles.published[[row]])
