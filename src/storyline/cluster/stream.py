@@ -8,10 +8,12 @@ old story does not swallow a new event of the same kind.
 A decision taken on the articles seen so far can be one the batch driver, knowing the later ones, would
 revise: two stories that later reports show to be one event, an opinion piece left alone. So the
 clusterer settles as it goes (:meth:`StreamClusterer.settle`, after every batch of :meth:`add_all`
-given ``settle``): the stories its recent articles touched (those they joined, and those of their
-nearest neighbours) are refined by the batch rule (:mod:`~storyline.cluster.refine`) over their pairs,
-stored articles moving between them, so that the stream converges to what the batch would decide on the
-same articles.
+given ``settle``): the stories its recent articles touched (those they joined, and those of the
+candidates they linked to) are refined by the batch rule (:mod:`~storyline.cluster.refine`) over their
+pairs, stored articles moving between them, so that the stream converges to what the batch would decide
+on the same articles. Scored against the batch (which streams the same way, then refines the whole), the
+stream agrees at BCubed F1 0.99 on the ECB+ and Multi-News dev sets, 0.93 and 0.95 unsettled
+(bench/cluster.py); settling a batch of 256 costs about what assigning it does (bench/cluster_scale.py).
 """
 
 from __future__ import annotations
