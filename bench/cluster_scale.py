@@ -159,7 +159,8 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
     # As a stream that settles does (StreamClusterer.add_all with settle): each batch, then its stories.
     events = newcomer_events(stored, queries, rng, 2)
     rows = newcomers(clusterer, geometry, events, rng)
-    clusterer.settled = int(rows[0])
+    # The earlier waves count as settled: neither their rows nor the links they kept are settled here.
+    clusterer.settled, clusterer.linked = int(rows[0]), []
     t = time.perf_counter()
     for start in range(0, queries, BATCH):
         part = rows[start : start + BATCH]
