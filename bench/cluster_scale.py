@@ -19,7 +19,9 @@ core: usearch searches and indexes on all of them, and a batch's pairs are score
 while the batch is indexed) with the CPU time of all its threads per article, the share of a known
 event's stored articles found among the candidates (what the speed buys), and bytes held per indexed
 article (HNSW index + score profile + story label). Latency and rates depend on the machine and its
-load: record them on an idle machine only; the CPU time per article depends on load far less.
+load: record them on an idle machine only; the CPU time per article depends on load far less. Then as
+many again in batches, each followed by the settling of the stories it touched
+(StreamClusterer.settle, what a streaming run does to converge to the batch decision).
 
 The share of a known event's articles found is taken over the events of the store's last week: at
 10,000 articles (an event a day) that is 8 events, 40 stored articles, so one article missed by the
@@ -154,6 +156,17 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
     for start in range(0, queries, BATCH):
         clusterer.assign_many(rows[start : start + BATCH])
     batched, cpu = queries / (time.perf_counter() - t), (time.process_time() - cpu) / queries
+    # As a stream that settles does (StreamClusterer.add_all with settle): each batch, then its stories.
+    events = newcomer_events(stored, queries, rng, 2)
+    rows = newcomers(clusterer, geometry, events, rng)
+    # The earlier waves count as settled: neither their rows nor the links they kept are settled here.
+    clusterer.settled, clusterer.linked = int(rows[0]), []
+    t = time.perf_counter()
+    for start in range(0, queries, BATCH):
+        part = rows[start : start + BATCH]
+        clusterer.assign_many(part)
+        clusterer.settle(int(part[-1]) + 1)
+    settling = queries / (time.perf_counter() - t)
     p50, p99 = np.percentile(latencies, [50, 99]) * 1000
     return [
         n,
@@ -164,6 +177,7 @@ def measure(geometry: Geometry, n: int, queries: int, seed: int = 0) -> list[obj
         round(1 / latencies.mean()),
         round(batched),
         round(cpu * 1000, 2),
+        round(settling),
         f"{found:.1%}",
         round(per_article),
     ]
@@ -228,6 +242,7 @@ def main() -> None:
         "articles/s (one at a time)",
         f"articles/s (batches of {BATCH}, {os.cpu_count()} cores)",
         "CPU ms per article in batches (all threads)",
+        "articles/s in batches, settling after each",
         "same-event articles among candidates",
         "bytes per indexed article",
     ]

@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -426,21 +427,37 @@ def test_a_run_reads_the_window_of_a_store_and_decides_as_loading_everything(
         a.mentions = [Mention("entity", 13, 13 + len(place), place, "GPE", None, place.lower())]
         a.hash, a.origin = f"hash-{a.id}", f"{a.id}.txt"
     labels = StreamClusterer(_DIM).add_all(stored)
-    with open_store(tmp_path / "s.db") as store:
-        for a in stored + new:
+
+    def add(articles: list[Article]) -> None:
+        for a in articles:
             store.add_article(a)
             store.save_mentions(a)
-        cache_article_vectors(stored + new, store)
+        cache_article_vectors(articles, store)
+
+    with open_store(tmp_path / "s.db") as store:
+        add(stored)
         store.replace_stories([make_story(g) for g in groups_of(stored, np.array(labels))])
         read: list[str | None] = []
         articles = store.articles
 
+        planning: list[bool] = []
+        plan = pipeline.plan_stories
+
         def spied(ids: Iterable[str] | None = None, include_duplicates: bool = True) -> list[Article]:
             ids = None if ids is None else list(ids)
-            read.extend([None] if ids is None else ids)
+            if planning:  # what deciding the stories reads (threading storylines reads every story)
+                read.extend([None] if ids is None else ids)
             return articles(ids, include_duplicates)
 
+        def planned(*args: Any, **kwargs: Any) -> pipeline.StoryPlan:
+            planning.append(True)
+            try:
+                return plan(*args, **kwargs)
+            finally:
+                planning.pop()
+
         monkeypatch.setattr(store, "articles", spied)
+        monkeypatch.setattr(pipeline, "plan_stories", planned)
         everything = StreamClusterer(_DIM)
         everything.load(stored, labels)
         known = list(stored)
@@ -450,18 +467,107 @@ def test_a_run_reads_the_window_of_a_store_and_decides_as_loading_everything(
         )
         assert all(weeks)
         for run, week in enumerate(weeks):
+            add(week)  # each week's articles arrive before its run
             read.clear()
             pipeline.update_stories(store)
             stories = store.stories()
-            expected = everything.add_all(week)
+            # The run settles the stories the week touched, stored articles moving between them.
+            everything.add_all(week, settle=True)
             known += week
-            story = {a: s.article_ids for s in stories for a in s.article_ids}
-            assert [sorted(story[a.id]) for a in week] == [
-                sorted(b.id for b, label in zip(known, everything.story_labels(), strict=True) if label == n)
-                for n in expected
-            ]
+            expected = partition(known, everything.story_labels())
+            assert sorted(sorted(s.article_ids) for s in stories) == expected
             if run == 0:
                 # No counts kept (the stories came from elsewhere): every stored article is counted.
                 assert {a.id for a in stored} <= set(read)
             else:
                 assert None not in read and len(set(read)) < len(known) / 3
+
+
+# -- settling: the stream converges to what the batch decides -------------------------------------------
+
+
+class _Cosine:
+    """A same-event model that scores a pair by its vector cosine alone, so that a test can set scores."""
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return np.clip(x[:, 0], 0.0, 1.0)
+
+
+def _triangle() -> list[Article]:
+    """A, then B (cosine 0.3 to A: a story of its own), then C (0.65 to each): C joins A's story, where
+    the batch, knowing C, merges B in too (the average link of {A, C} and {B} is 0.475, over 0.4)."""
+    a = np.eye(8)[0]
+    b = 0.3 * a + np.sqrt(1 - 0.3**2) * np.eye(8)[1]
+    middle = (a + b) / np.linalg.norm(a + b)
+    c = 0.65 / float(middle @ a) * middle
+    c += np.sqrt(1 - float(c @ c)) * np.eye(8)[2]
+    return [
+        Article(
+            id=f"tri-{name}",
+            title=f"Report {name}",
+            text=f"Report {name} of the quarry collapse.",
+            published=f"2031-03-0{day}",
+            source=f"outlet-{name}",
+            vector=vector.astype(np.float32),
+            hash=f"hash-tri-{name}",
+            origin=f"tri-{name}.txt",
+        )
+        for name, day, vector in (("a", 1, a), ("b", 2, b), ("c", 3, c))
+    ]
+
+
+def test_settling_revises_an_early_decision_as_the_batch_does() -> None:
+    articles = _triangle()
+    model = _Cosine()
+    apart = [["tri-a", "tri-c"], ["tri-b"]]
+    together = [["tri-a", "tri-b", "tri-c"]]
+    # One article at a time: B starts a story that C, arriving later, shows to be A's.
+    assert partition(articles, stream_labels(articles, model=model, settle=False, batch=1)[0]) == apart
+    assert partition(articles, batch_labels(articles, model=model)) == together
+    assert partition(articles, stream_labels(articles, model=model, batch=1)[0]) == together
+
+
+def test_settling_keeps_a_story_s_number_and_reports_what_moved() -> None:
+    clusterer = StreamClusterer(8, model=_Cosine())
+    clusterer.add_all(_triangle(), batch=1)
+    assert clusterer.story_labels().tolist() == [0, 1, 0]
+    assert clusterer.settle().tolist() == [1]  # B joins the story of A, which keeps its number
+    assert clusterer.story_labels().tolist() == [0, 0, 0]
+    assert clusterer.settle().tolist() == []  # settled: nothing new to refine
+
+
+def test_a_run_moves_a_stored_article_when_the_new_ones_settle_its_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.cluster import score
+
+    monkeypatch.setattr(score, "shipped", _Cosine)
+    a, b, c = _triangle()
+    with open_store(tmp_path / "s.db") as store:
+        for article in (a, b, c):
+            store.add_article(article)
+            store.save_mentions(article)
+        cache_article_vectors([a, b, c], store)
+        # Stored as the stream decided them before C came: A and B apart.
+        store.replace_stories([make_story([a]), make_story([b])])
+        removed = {story_id([a]), story_id([b])}
+        plan = pipeline.plan_stories(store)
+        assert sorted(sorted(x.id for x in g) for g in plan.groups) == [["tri-a", "tri-b", "tri-c"]]
+        assert plan.removed == removed
+        plan.storylines = False
+        pipeline.save_planned(store, plan, [make_story(g) for g in plan.groups])
+        [story] = store.stories()
+        # The story keeps the id of its earliest article; B's story is gone.
+        assert story.id == story_id([a])
+        assert sorted(story.article_ids) == ["tri-a", "tri-b", "tri-c"]
+
+
+def test_settled_stories_keep_the_numbers_most_of_their_members_had() -> None:
+    from storyline.cluster.refine import keep_numbers
+
+    before = np.array([4, 4, 4, 7, 7, 9])
+    # Story 4 splits (its larger part keeps 4), 7 merges into 9's story, which takes 7 (it holds more of 7).
+    after = np.array([0, 0, 1, 2, 2, 2])
+    numbers, fresh = keep_numbers(before, after, fresh=10)
+    assert numbers.tolist() == [4, 4, 10, 7, 7, 7] and fresh == 11
+    assert keep_numbers(before, before, 10)[0].tolist() == before.tolist()

@@ -178,9 +178,12 @@ def plan_stories(
     """Which stories to build and from which articles: the planner of :func:`update_stories`.
 
     The first time (no stories yet) the whole store is clustered in batch. Afterwards, articles not yet in
-    a story are assigned in publication order to an existing story or start a new one (streaming); only
-    the stories that gained articles (or are older than one of their articles) are built again, the
-    others are kept as stored.
+    a story are assigned in publication order to an existing story or start a new one (streaming), and the
+    stories they touched are settled by the batch rule (:meth:`StreamClusterer.settle`): a stored article
+    may move to another story, stories may merge or split, so that run after run the stories converge to
+    what the batch would make of every article. Only the stories that gained or lost articles (or are
+    older than one of their articles) are built again, the others are kept as stored; a story's id follows
+    its earliest article, so one that keeps it keeps its id.
 
     A later run reads in full only the articles not yet in a story, the stored ones within reach of
     theirs (what :meth:`StreamClusterer.load` takes in) and the members of the stories it rebuilds; of
@@ -251,29 +254,44 @@ def plan_stories(
             store.load_mentions(stored)
             lexicon = Lexicon()
             lexicon.count(stored)
-        clusterer.load(
+        taken = clusterer.load(
             [read[i] for i in window], [labels[story_of[i]] for i in window], around=new, lexicon=lexicon
         )
+        loaded = [window[k] for k in taken]
         clusterer.stories = max(clusterer.stories, len(names))
-        for article, label in zip(new, clusterer.add_all(new), strict=True):
-            if label == len(names):
-                names.append(f"new-{label}")
-                members[names[label]] = []
-            members[names[label]].append(article.id)
-            story_of[article.id] = names[label]
+        # Settling as it goes: stored articles that the newcomers show to belong elsewhere move there.
+        clusterer.add_all(new, settle=True)
+        decided = clusterer.story_labels().tolist()
+        for i, label in zip([*loaded, *(a.id for a in new)], decided, strict=True):
+            while label >= len(names):
+                names.append(f"new-{len(names)}")
+                members[names[-1]] = []
+            if story_of.get(i) == names[label]:
+                continue
+            if i in story_of:
+                members[story_of[i]].remove(i)
+                changed.add(story_of[i])
+            members[names[label]].append(i)
+            story_of[i] = names[label]
             changed.add(names[label])
         # The clusterer counted the newcomers on top of the stored articles: every original in a story.
         plan.lexicon, plan.lexicon_ids = clusterer.lexicon, [*known_ids, *(a.id for a in new)]
-    # Copies join their original's story: they widen coverage but add no independent report.
+    # Copies join their original's story, and move with it: they widen coverage but add no independent
+    # report.
     for i, _, copy_of in catalogue:
-        if copy_of is not None and i not in story_of and copy_of in story_of:
-            story_of[i] = story_of[copy_of]
-            members[story_of[i]].append(i)
+        if copy_of is None or copy_of not in story_of or story_of.get(i) == story_of[copy_of]:
+            continue
+        if i in story_of:
+            members[story_of[i]].remove(i)
             changed.add(story_of[i])
+        story_of[i] = story_of[copy_of]
+        members[story_of[i]].append(i)
+        changed.add(story_of[i])
     stages.done("cluster", since, len(new))
     unread = [i for sid in changed for i in members[sid] if i not in read]
     read |= {a.id: a for a in read_stored(store, unread)}
-    plan.groups = [[read[i] for i in members[sid]] for sid in sorted(changed)]
+    # A story whose every article moved to others is only removed.
+    plan.groups = [[read[i] for i in members[sid]] for sid in sorted(changed) if members[sid]]
     # A story's id follows its earliest article, so an earlier newcomer renames it.
     plan.removed = changed & set(labels)
     plan.storylines = plan.storylines or bool(changed)
