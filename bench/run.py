@@ -39,6 +39,7 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -199,12 +200,10 @@ def timed_run(
 
 
 def leave_reports(db: Path, out: Path) -> None:
-    """The reports (and their kept parts) a previous run into ``out`` left: a later run writes there."""
-    from storyline.pipeline import write_store_reports
-    from storyline.store import open_store
-
-    with open_store(db) as store:
-        write_store_reports(store, out)
+    """The reports (and their kept parts) a previous run into ``out`` left: a later run writes there.
+    Written by ``storyline report`` in a process of its own, so that this one starts as a later run's."""
+    command = [sys.executable, "-m", "storyline", "report", "--out", str(out), "--db", str(db)]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 def timed_ingest(inputs: list[Path], db: Path) -> tuple[float, int]:

@@ -199,3 +199,17 @@ def test_an_empty_store_reports_no_stories_as_a_fresh_rendering_does(tmp_path: P
         parts, _ = pipeline.write_store_reports(empty, tmp_path / "out")
         assert parts == []
         assert_fresh(empty, tmp_path / "out")
+
+
+def test_a_parts_file_of_another_layout_is_started_again_and_then_kept(
+    store: Store, tmp_path: Path, rendered: list[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / PartsCache.FILE) as old:
+        old.execute("CREATE TABLE parts (key TEXT PRIMARY KEY, part TEXT NOT NULL)")
+    pipeline.write_store_reports(store, out)
+    rendered.clear()
+    pipeline.write_store_reports(store, out)
+    assert rendered == [], "the parts are kept in the new layout"
+    assert_fresh(store, out)

@@ -143,6 +143,9 @@ class Story:
     time_span: dict[str, str] | None = None
     source_count: int = 0
     storyline: str | None = None  # the id of the Storyline it belongs to
+    # A digest of the stored row the story was read from, set by the store (empty for a story not read
+    # from one): a report keeps a story's rendering while it is unchanged (report/parts.py).
+    revision: str = ""
 
     def comparison(self) -> dict[str, Any]:
         """The comparison block (``contract.Comparison``), as ``storyline compare`` writes it."""

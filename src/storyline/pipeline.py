@@ -444,7 +444,7 @@ def write_store_reports(
         }
     )
     cache = PartsCache(out)
-    keys = [part_key(s.__dict__) for s in stories]
+    keys = [part_key(s.revision) for s in stories]
     kept = cache.get(keys)
     todo = [i for s, key in zip(stories, keys, strict=True) if key not in kept for i in s.article_ids]
     articles = {a.id: a for a in store.articles(todo)} if todo else {}

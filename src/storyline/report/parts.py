@@ -18,7 +18,6 @@ import sqlite3
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from storyline.contract import Story
 from storyline.render import TEMPLATES
@@ -28,7 +27,22 @@ from storyline.render.story import source_count, source_names, story_span, unsou
 # whose own text holds them is rendered with its number instead and not kept (:func:`story_part`).
 NUMBER_MARK = 987654321
 # What a report's parts depend on besides the story: the code and templates that render them.
-_RENDERERS = ("contract.py", "report/html.py", "report/markdown.py", "report/parts.py", "render/story.py")
+_RENDERERS = (
+    "contract.py",
+    "model.py",
+    "store/sql.py",
+    "report/html.py",
+    "report/markdown.py",
+    "report/parts.py",
+    "render/story.py",
+)
+
+
+# The texts of a part, kept in columns of their own.
+_TEXTS = ("json", "html_toc", "html_section", "md_row", "md_section")
+_COLUMNS = ("facts", *_TEXTS)
+# The layout of the cache's table; raise it when _COLUMNS change.
+_LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -67,14 +81,17 @@ class StoryPart:
             number=number,
         )
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+    def to_row(self) -> list[str]:
+        """The part as :class:`PartsCache` keeps it: its facts as JSON, then its texts as they are (the
+        texts are most of it, and need no parsing back)."""
+        facts = {k: v for k, v in asdict(self).items() if k not in _TEXTS}
+        return [json.dumps(facts, ensure_ascii=False), *(getattr(self, name) for name in _TEXTS)]
 
     @classmethod
-    def from_json(cls, text: str) -> StoryPart:
-        data = json.loads(text)
+    def from_row(cls, facts: str, texts: list[str]) -> StoryPart:
+        data = json.loads(facts)
         data["span"] = tuple(data["span"]) if data["span"] else None
-        return cls(**data)
+        return cls(**data, **dict(zip(_TEXTS, texts, strict=True)))
 
 
 def story_json(story: Story) -> str:
@@ -147,7 +164,12 @@ class PartsCache:
         self.path = out / self.FILE
         try:
             self.db: sqlite3.Connection | None = sqlite3.connect(self.path)
-            self.db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, part TEXT NOT NULL)")
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
+                # Written by another version of this cache (or not one at all): start it again.
+                self.db.execute("DROP TABLE IF EXISTS parts")
+                self.db.execute(f"PRAGMA user_version = {_LAYOUT}")
+            columns = ", ".join(f"{c} TEXT NOT NULL" for c in _COLUMNS)
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, {columns})")
         except sqlite3.Error:
             self.db = None  # a read-only or damaged folder: render everything
 
@@ -159,10 +181,9 @@ class PartsCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, text in self.db.execute(
-                    f"SELECT key, part FROM parts WHERE key IN ({marks})", chunk
-                ):
-                    found[key] = StoryPart.from_json(text)
+                query = f"SELECT key, {', '.join(_COLUMNS)} FROM parts WHERE key IN ({marks})"
+                for key, facts, *texts in self.db.execute(query, chunk):
+                    found[key] = StoryPart.from_row(facts, texts)
         except (sqlite3.Error, ValueError, TypeError, KeyError):
             return {}
         return found
@@ -179,8 +200,8 @@ class PartsCache:
                 self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(k,) for k in keys])
                 self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM wanted)")
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO parts VALUES (?, ?)",
-                    [(k, p.to_json()) for k, p in new.items() if p.number == NUMBER_MARK],
+                    f"INSERT OR REPLACE INTO parts VALUES (?{', ?' * len(_COLUMNS)})",
+                    [(k, *p.to_row()) for k, p in new.items() if p.number == NUMBER_MARK],
                 )
         except sqlite3.Error:
             pass  # a cache that cannot be written is rendered again next time
@@ -190,9 +211,7 @@ class PartsCache:
             self.db.close()
 
 
-def part_key(kept: dict[str, Any]) -> str:
-    """The key of a stored story's part: the renderer's digest and everything the story is read from
-    (``kept``: the stored story's fields; its articles' summaries follow from their ids, as stored
-    articles do not change)."""
-    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256((renderer() + "\0" + text).encode("utf-8")).hexdigest()
+def part_key(revision: str) -> str:
+    """The key of a stored story's part: the renderer's digest and the story's ``revision`` (the digest of
+    its stored row, :attr:`storyline.model.Story.revision`)."""
+    return hashlib.sha256(f"{renderer()}\0{revision}".encode()).hexdigest()

@@ -17,6 +17,7 @@ mentions of an article in a story, which its keys come from, drops them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -371,7 +372,9 @@ class SqlStore(ABC):
 
     def _insert_story(self, story: Story) -> None:
         data = {
-            k: v for k, v in story.__dict__.items() if k not in ("id", "title", "article_ids", "storyline")
+            k: v
+            for k, v in story.__dict__.items()
+            if k not in ("id", "title", "article_ids", "storyline", "revision")
         }
         self._execute(
             "INSERT INTO stories (id, title, data, updated_at, storyline) VALUES (?, ?, ?, ?, ?)",
@@ -414,6 +417,9 @@ class SqlStore(ABC):
             data = json.loads(row["data"])
             story = Story(id=row["id"], title=row["title"], article_ids=members.get(row["id"], []), **data)
             story.storyline = row["storyline"]
+            # Articles do not change once stored: their ids stand for what the story shows of them.
+            fields = [row["id"], row["title"], row["data"], row["storyline"] or "", *story.article_ids]
+            story.revision = hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()
             stories.append(story)
         return stories
 
