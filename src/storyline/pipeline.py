@@ -460,17 +460,21 @@ def write_store_reports(
         numbered.append(part.numbered(n))
     cache.keep(keys, new)
     cache.close()
-    body = json.dumps(head.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    body = json.dumps(head.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    listing = [body]
     if numbered:
-        listed = ",\n    ".join(p.json for p in numbered)
-        body = body.replace('\n  "stories": [],', '\n  "stories": [\n    ' + listed + "\n  ],", 1)
+        # The stories' objects go where the head lists none, each as its part holds it.
+        before, after = body.split('\n  "stories": [],', 1)
+        objects = [piece for p in numbered for piece in (",\n    ", p.json)][1:]
+        listing = [before, '\n  "stories": [\n    ', *objects, "\n  ],", after]
     files = {
-        out / "stories.json": body + "\n",
+        out / "stories.json": listing,
         out / "report.md": markdown_page(head, numbered),
         out / "report.html": html_page(head, numbered),
     }
-    for path, content in files.items():
-        path.write_text(content, encoding="utf-8")
+    for path, pieces in files.items():
+        with path.open("w", encoding="utf-8") as fh:
+            fh.writelines(pieces)
     return numbered, list(files)
 
 

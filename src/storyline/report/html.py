@@ -32,6 +32,9 @@ from storyline.render.story import (
 )
 from storyline.report.parts import StoryPart, numbered_parts
 
+# Where the stories' parts go in the rendered page: text no escaped value can contain (autoescape turns
+# every "<" of data into "&lt;").
+_TOC, _SECTIONS = "<!--storyline:toc-->", "<!--storyline:sections-->"
 # No script is ever emitted, so the policy can forbid scripts and every remote resource outright.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -129,12 +132,14 @@ def story_html(story: Story, number: int) -> tuple[str, str]:
 
 def render_html(doc: StoriesDocument) -> str:
     """The whole document as a single self-contained HTML page."""
-    return html_page(doc, numbered_parts(doc.stories))
+    return "".join(html_page(doc, numbered_parts(doc.stories)))
 
 
-def html_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
+def html_page(doc: StoriesDocument, parts: list[StoryPart]) -> list[str]:
     """The page of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in order
-    (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
+    (``doc.stories`` is not read: a later run keeps most parts rather than the stories), as the pieces
+    that make it up: the parts go in as they are, never copied into one string (a report of thousands
+    of stories is a hundred megabytes)."""
     articles = sum(p.cards for p in parts)
     sources = {name for p in parts for name in p.sources}
     conflicts = sum(p.conflicts for p in parts)
@@ -160,14 +165,20 @@ def html_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
     for part in parts:
         for article_id, title in part.titles.items():
             titles.setdefault(article_id, title)
-    return _template().render(
+    page = _template().render(
         ingest=doc.ingest,
         csp=CSP,
         css=_css(),
         generated=doc.generated.strip(),
         stats=stats,
-        toc=[Markup(p.html_toc) for p in parts],
-        sections=[Markup(p.html_section) for p in parts],
+        listed=bool(parts),
+        toc=Markup(_TOC),
+        sections=Markup(_SECTIONS),
         threads=lines,
         titles=titles,
     )
+    # A report of no stories has no contents list to fill.
+    head, rest = page.split(_TOC, 1) if parts else ("", page)
+    middle, tail = rest.split(_SECTIONS, 1)
+    sections = [piece for p in parts for piece in (p.html_section, "\n")]
+    return [head, *(p.html_toc for p in parts), middle, *sections, tail.removeprefix("\n")]

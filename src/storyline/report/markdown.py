@@ -91,12 +91,13 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(doc: StoriesDocument) -> str:
     """The whole document as a Markdown report."""
-    return markdown_page(doc, numbered_parts(doc.stories))
+    return "".join(markdown_page(doc, numbered_parts(doc.stories)))
 
 
-def markdown_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
+def markdown_page(doc: StoriesDocument, parts: list[StoryPart]) -> list[str]:
     """The report of ``doc``'s storylines and ingest ledger with its stories' ``parts``, numbered in
-    order (``doc.stories`` is not read: a later run keeps most parts rather than the stories)."""
+    order (``doc.stories`` is not read: a later run keeps most parts rather than the stories), as the
+    pieces that make it up (the parts as they are, not copied into one string)."""
     article_total = sum(p.articles for p in parts)
     all_sources = {name for p in parts for name in p.sources}
 
@@ -129,7 +130,12 @@ def markdown_page(doc: StoriesDocument, parts: list[StoryPart]) -> str:
         for article_id, title in part.titles.items():
             titles.setdefault(article_id, title)
     lines += _ingest(doc.ingest, titles)
-    return "\n".join(lines).rstrip() + "\n"
+    # The report ends with one line break: the ledger's last lines are short, and are all that is trimmed.
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines:
+        lines[-1] = lines[-1].rstrip()
+    return [piece for line in lines for piece in (line, "\n")]
 
 
 def story_row(story: Story, number: int) -> str:
