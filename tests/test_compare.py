@@ -416,3 +416,56 @@ def test_seed_pair_november_last_year_and_early_november_do_not_conflict(seed_st
 def test_seed_pair_dong_a_editorial_is_opinion(seed_story: dict[str, Any]) -> None:
     genres = {f["article_id"]: f["genre"] for f in seed_story["framing"]}
     assert genres[_ids(seed_story)["Dong-A Ilbo"]] == "opinion"
+
+
+# -- what cannot be one slot, or is compatible: written for the general case ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a round number keeping two significant digits is the other rounded
+        ("Organisers said 31,450 runners finished the race.", "This year 31,000 runners finished the race."),
+        # a share and a bare sum measure different things
+        ("The offer is a premium of 35 percent per share.", "The offer is worth 4.65 per share."),
+        # a part of a total, and an increment, are not the total
+        ("Seventeen people were taken to hospital.", "One of three people taken to hospital was a child."),
+        (
+            "Rescuers pulled 14 bodies from the rubble on Sunday.",
+            "Rescuers pulled five more bodies from the rubble on Sunday.",
+        ),
+    ],
+)
+def test_numbers_that_cannot_contradict_are_no_conflict(embedder, first: str, second: str) -> None:
+    assert _conflicts(embedder, first, second) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Organisers said 31,450 runners finished the race.", "Organisers said 34,000 runners finished."),
+        ("A crowd of 1,400 people watched the race.", "A crowd of 1,000 people watched the race."),
+    ],
+)
+def test_rounding_does_not_excuse_another_count(first: str, second: str) -> None:
+    from storyline.compare.claims import Value
+    from storyline.compare.slots import compatible_numbers
+
+    def count(text: str) -> Value:
+        number = next(w for w in text.replace(",", "").split() if w.isdigit())
+        return Value("number", number, 0, len(number), float(number), "runners")
+
+    assert not compatible_numbers(count(first), count(second))
+
+
+def test_number_words_of_fractions_and_vague_plurals_count_nothing() -> None:
+    from storyline.enrich.values import numbers
+
+    read = [
+        n.text
+        for n in numbers(
+            "Tens of thousands were stranded, hundreds of flights cancelled and two-thirds of the "
+            "8.1 million voters stayed home, while twenty-five towns joined a two-week strike."
+        )
+    ]
+    assert read == ["8.1 million", "twenty-five", "two-week"]

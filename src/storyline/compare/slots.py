@@ -2,15 +2,21 @@
 
 Two values of different independent articles (a number and a number, an age and an age, a date and a
 date, a name and a name) fill one slot when their contexts say the same thing: the sentences are close,
-the words around each value (the value itself left out) are close, the counted nouns are near-synonyms
-("crews" / "firefighters", "deal" / "contract"), the sentences share their other names. A logistic model
-over such features (:data:`FEATURES`) gives the probability; it is trained by ``bench/train_slots.py`` on
-the hand-written stories' train split (bench/data/compare) and shipped as ``slots.json``. No feature looks
-at whether the two values agree, so the model finds conflicting values as readily as agreeing ones.
+each is the other's closest partner in its article, the words around each value (the value itself left
+out) are close, the counted nouns are near-synonyms ("crews" / "firefighters", "deal" / "contract") or one
+side's noun is written in the other sentence, the sentences share their other names, both stand early
+in their articles. A model over such features (:data:`FEATURES`; boosted trees or a logistic regression,
+whichever cross-validates better) gives the probability; it is trained by ``bench/train_slots.py`` on the
+hand-written stories' train split (bench/data/compare) with the perturbation set's train part, and
+shipped as ``slots.json``. Two features say how far apart the values are (their ratio; a name the other
+article also uses): most differing values of two sources are two slots, and the cutoff is chosen on the
+conflicts found, so what they cost in conflicts is measured.
 
 Aligned values that are incompatible are a conflict; compatible ones are not: rounding and hedges
-("about 60" / "nearly 60", "more than 200" / "230"), units ("5 km" / "5,000 metres"), a coarser time
-("March" / "March 3"), a part of a name ("Voss" / "Dr. Lena Voss"), a name the other source also uses.
+("about 60" / "nearly 60", "more than 200" / "230", "31,000" / "31,450"), units ("5 km" / "5,000
+metres"), a share or sum against a bare count, a part of a total or an increment ("one of three people",
+"five more bodies"), a coarser time ("March" / "March 3"), a part of a name ("Voss" / "Dr. Lena Voss"), a
+name the other source also uses, a person's name against a place's or an organisation's.
 A number that rises in a later article is an update, not a conflict.
 """
 
@@ -31,6 +37,7 @@ import numpy as np
 from storyline.cluster.trees import Trees
 from storyline.compare.claims import SentenceClaims, Value, sentence_claims, title_of
 from storyline.enrich.aliases import normalise_name
+from storyline.enrich.mentions import _WORDS_RE
 from storyline.enrich.times import compatible as compatible_times
 from storyline.enrich.values import UNITS
 from storyline.model import Article
@@ -64,8 +71,16 @@ FEATURES = (
     "is_age",
     "is_date",
     "is_entity",
+    "sentence_rank_a",
+    "sentence_rank_b",
+    "lead",
+    "noun_in_other",
 )
 _WORD = re.compile(r"[\w'’-]+")
+_PART = re.compile(
+    rf"\s+(?:(?:more|additional|further|extra|other)\b"
+    rf"|of\s+(?:the\s+|its\s+|their\s+)?(?:\d|(?i:{_WORDS_RE})\b|them\b|those\b|whom\b))"
+)
 _STOP = frozenset(
     {"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from"}
     | {"as", "that", "this", "is", "was", "were", "are", "be", "been", "has", "have", "had", "it", "its"}
@@ -89,6 +104,7 @@ class Pair:
     y: Value
     features: np.ndarray
     probability: float = 0.0
+    known: bool = False  # a name of one side is used by the other article too: both know it
 
 
 # A sentence's words and a value's context are read once per pair the sentence is in: cached
@@ -125,7 +141,10 @@ def _class(v: Value) -> str:
 
 
 def _words(article: Article) -> set[str]:
-    return {w.lower() for w in _WORD.findall(article.text)}
+    """The article's words, each also without a possessive ending, as :func:`normalise_name` writes
+    names ("St Oriel's" is "st oriel")."""
+    words = {w.lower() for w in _WORD.findall(article.text)}
+    return words | {re.sub(r"['’]s$", "", w) for w in words}
 
 
 def _named_in(value: Value, words: set[str]) -> bool:
@@ -173,7 +192,7 @@ def candidate_pairs(
     (``claims``: the articles' :func:`sentence_claims`, read here when not given)."""
     claims = claims if claims is not None else sentence_claims(articles)
     words = [_words(a) for a in articles]
-    raw: list[tuple[SentenceClaims, SentenceClaims, Value, Value, float]] = []
+    raw: list[tuple[SentenceClaims, SentenceClaims, Value, Value, float, int, int, float]] = []
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             if group[i] != i or group[j] != j:
@@ -182,28 +201,41 @@ def candidate_pairs(
             if va is None or vb is None or not len(va) or not len(vb):
                 continue
             sim = va @ vb.T
+            # How a sentence pair ranks among each sentence's partners: a fact is stated once or twice
+            # per article, so the closest partner is the likeliest restatement whatever the cosine.
+            row_rank = np.argsort(np.argsort(-sim, axis=1), axis=1)
+            col_rank = np.argsort(np.argsort(-sim, axis=0), axis=0)
             for s, t in zip(*np.nonzero(_nearest(sim)), strict=True):
                 sa, sb = claims[i][s], claims[j][t]
                 if not sa.values or not sb.values or sa.noise or sb.noise:
                     continue
                 cos = float(sim[s, t])
-                raw += [(sa, sb, x, y, cos) for x in sa.values for y in sb.values if _class(x) == _class(y)]
+                ranks = (int(row_rank[s, t]), int(col_rank[s, t]))
+                # News leads with the event: a pair of early sentences is likelier one slot.
+                lead = max(s / len(va), t / len(vb))
+                raw += [
+                    (sa, sb, x, y, cos, *ranks, lead)
+                    for x in sa.values
+                    for y in sb.values
+                    if _class(x) == _class(y)
+                ]
     if not raw:
         return []
     vectors = _Vectors()
     texts = set()
-    for sa, sb, x, y, _ in raw:
+    for sa, sb, x, y, *_ in raw:
         for s, v in ((sa, x), (sb, y)):
             left, right = _window(s.text, v)
             texts |= {left, right, f"{left} {right}".strip(), v.noun or ""}
     vectors.prepare({t for t in texts if t})
     pairs = []
-    for sa, sb, x, y, cos in raw:
+    for sa, sb, x, y, cos, rank_a, rank_b, lead in raw:
         (la, ra), (lb, rb) = _window(sa.text, x), _window(sb.text, y)
         same_a = [v for v in sa.values if _class(v) == _class(x)]
         same_b = [v for v in sb.values if _class(v) == _class(y)]
         dim_x, mag_x = _magnitude(x)
         dim_y, mag_y = _magnitude(y)
+        # How far apart the values are: most pairs of differing values of two sources are two slots.
         log_ratio = (
             min(3.0, abs(math.log10(mag_x) - math.log10(mag_y)))
             if mag_x and mag_y and mag_x > 0 and mag_y > 0
@@ -211,9 +243,13 @@ def candidate_pairs(
         )
         names_a = {v.key or v.text for v in sa.values if v.kind in ENTITY and v is not x}
         names_b = {v.key or v.text for v in sb.values if v.kind in ENTITY and v is not y}
-        ca, cb = _content(sa.text), _content(sb.text)
+        # The words of each sentence without its value: equal names must not make the sentences closer.
+        ca = _content(sa.text[: x.start] + " " + sa.text[x.end :])
+        cb = _content(sb.text[: y.start] + " " + sb.text[y.end :])
         entity = x.kind in ENTITY
         in_other = entity and (_named_in(x, words[sb.article]) or _named_in(y, words[sa.article]))
+        # The counted word of one side written in the other sentence, attached to its value or not.
+        noun_in_other = bool(x.noun and x.noun.lower() in cb) or bool(y.noun and y.noun.lower() in ca)
         features = np.array(
             [
                 cos,
@@ -237,10 +273,14 @@ def candidate_pairs(
                 float(x.kind == "age"),
                 float(x.kind == "date"),
                 float(entity),
+                float(min(rank_a, NEAREST)),
+                float(min(rank_b, NEAREST)),
+                lead,
+                float(noun_in_other),
             ],
             dtype=np.float64,
         )
-        pairs.append(Pair(sa, sb, x, y, features))
+        pairs.append(Pair(sa, sb, x, y, features, known=bool(in_other)))
     return pairs
 
 
@@ -272,13 +312,25 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
+def _rounds_to(whole: float, other: float) -> bool:
+    """``whole`` is ``other`` rounded to its trailing zeros, and keeps at least two significant digits:
+    "31,000 runners" for 31,450; not "1,000" for 1,400 nor "300" for 340, which say another count."""
+    if whole <= 0 or whole != int(whole):
+        return False
+    digits = str(int(whole))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return zeros >= 2 and len(digits) - zeros >= 2 and abs(other - whole) < 0.5 * 10**zeros
+
+
 def compatible_numbers(x: Value, y: Value) -> bool:
     dx, a = _magnitude(x)
     dy, b = _magnitude(y)
     if a is None or b is None:
         return True
-    if dx != dy and dx and dy:
-        return True  # different dimensions measure different things
+    if dx != dy:
+        # Different dimensions measure different things; so do a number with a unit (a share, a sum, a
+        # distance) and a bare count: "a premium of 35 percent" and "worth 4.65 per share".
+        return True
     if math.isclose(a, b, rel_tol=1e-9):
         return True
     for bounded, other, ov in ((x, y, b), (y, x, a)):
@@ -289,6 +341,9 @@ def compatible_numbers(x: Value, y: Value) -> bool:
         return True
     if x.approximate or y.approximate:
         return abs(a - b) <= APPROX_TOLERANCE * max(abs(a), abs(b))
+    whole_x, whole_y = (x.number, y.number) if x.unit == y.unit else (a, b)
+    if _rounds_to(whole_x or 0, whole_y or 0) or _rounds_to(whole_y or 0, whole_x or 0):
+        return True
     coarse = min(_decimals(x.number or 0), _decimals(y.number or 0))
     return _decimals(x.number or 0) != _decimals(y.number or 0) and round(a, coarse) == round(b, coarse)
 
@@ -322,18 +377,28 @@ def compatible_names(x: Value, y: Value, pair: Pair, articles: list[Article]) ->
         tx, ty = title_of(pair.a, x), title_of(pair.b, y)
         if tx and ty and tx[0] != ty[0]:
             return True
-    return bool(pair.features[FEATURES.index("in_other_article")])
+    return pair.known
+
+
+def _part(sentence: SentenceClaims, v: Value) -> bool:
+    """The number counts a part of a total or an increment, not the total: "one of three people",
+    "three of them", "five more bodies"."""
+    return bool(_PART.match(sentence.text, v.end))
 
 
 def compatible_values(pair: Pair, articles: list[Article]) -> bool:
     x, y = pair.x, pair.y
     if x.kind in ("number", "age"):
+        if x.kind == "number" and (_part(pair.a, x) or _part(pair.b, y)):
+            return True
         return compatible_numbers(x, y)
     if x.kind == "clock":
         slack = CLOCK_SLACK if x.approximate or y.approximate else 0
         return abs((x.number or 0) - (y.number or 0)) <= slack
     if x.kind == "date":
         return x.time is None or y.time is None or compatible_times(x.time, y.time)
+    if "person" in (x.kind, y.kind) and x.kind != y.kind:
+        return True  # a person's name and a place's or an organisation's fill no one slot
     return compatible_names(x, y, pair, articles)
 
 
@@ -396,7 +461,15 @@ def slot_findings(
     model = model or _model()
     pairs = candidate_pairs(articles, group, claims)
     score(pairs, model)
-    aligned = [p for p in pairs if p.probability >= model["cutoff"]]
+    return findings(articles, pairs, model["cutoff"])
+
+
+def findings(
+    articles: list[Article], pairs: list[Pair], cutoff: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Pair]]:
+    """The conflicts and updates of scored pairs at a probability cutoff (bench/train_slots.py chooses
+    the cutoff by running this on cross-validated probabilities)."""
+    aligned = [p for p in pairs if p.probability >= cutoff]
     # A value fills one slot per other article: its most probable partner there, and mutually so.
     best: dict[tuple[int, int, int, int], Pair] = {}
     for p in aligned:

@@ -156,10 +156,15 @@ _CURRENCY_CODES = (
     "INR",
     "RUB",
 )
+# A number word that begins a fraction ("two-thirds of the voters") counts nothing of its own.
+_NOT_FRACTION = (
+    r"(?![-‐‑](?i:quarters?)\b|[-‐‑\s](?i:thirds?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b)"
+)
 # Where a number (or a sum of money) can start: every pattern below is tried only there.
 _CANDIDATE = re.compile(
     rf"(?<![\d.,])\d|[€$£¥₩₹]|\b(?:US|A|C|HK)\$|\b(?:{'|'.join(_CURRENCY_CODES)})\b"
     rf"|\b(?i:{_WORDS_RE}|{_TENS}|half|a(?=\s+(?:quarter|percentage|percent|basis|hundred|thousand|dozen)\b))\b"
+    + _NOT_FRACTION
 )
 _CURRENCY_WORDS = {
     "euro": "EUR",

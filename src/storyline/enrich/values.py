@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storyline.enrich.mentions import _APPROX_BEFORE, _BOUNDS, _NUMBER_WORDS, _number
+from storyline.enrich.mentions import _APPROX_BEFORE, _BOUNDS, _NOT_FRACTION, _NUMBER_WORDS, _number
 
 _WORD_NUMBERS = "|".join(sorted((w for w in _NUMBER_WORDS if w != "a"), key=len, reverse=True))
 _NUMERAL = re.compile(
     rf"(?<![\w.,/:-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?i:(?:{_WORD_NUMBERS})(?:[\s-](?:{_WORD_NUMBERS}|hundred|thousand))*))"
+    # A number word ends its word ("Tens of thousands", "hundreds of" count no number) and begins no
+    # fraction ("two-thirds of the voters").
+    rf"|(?i:(?:{_WORD_NUMBERS})(?:[\s-](?:{_WORD_NUMBERS}|hundred|thousand))*)\b{_NOT_FRACTION})"
     r"(?:\s(?P<scale>(?i:million|billion|trillion|thousand|hundred)))?(?![\w.,]\d)"
 )
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -59,6 +61,8 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("hour", "hours", "hrs"), ("s", 3600.0)),
     **dict.fromkeys(("day", "days"), ("s", 86400.0)),
     **dict.fromkeys(("week", "weeks"), ("s", 604800.0)),
+    **dict.fromkeys(("month", "months"), ("s", 2629800.0)),
+    **dict.fromkeys(("year", "years"), ("s", 31557600.0)),
     **dict.fromkeys(("hectare", "hectares", "ha"), ("m2", 10000.0)),
     **dict.fromkeys(("litre", "litres", "liter", "liters"), ("l", 1.0)),
 }

@@ -120,6 +120,11 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
         return voice[a] * (per_word / (1 + k / POSITION_HALF) + CENTRALITY * float(centrality[a][k]) + shared)
 
     disputed = _disputed(articles, sentences, comparison.block.get("conflicts", []))
+    same_slot: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for x, y in comparison.same_slot:
+        same_slot.setdefault(x, set()).add(y)
+        same_slot.setdefault(y, set()).add(x)
+    taken: set[tuple[int, int]] = set()
     chosen: list[int] = []
     vectors: list[np.ndarray] = []
     covered: set[Any] = set()
@@ -140,7 +145,10 @@ def summarize(comparison: Comparison, max_words: int = DEFAULT_MAX_WORDS) -> lis
             continue  # the fact is stated already, and the sentence stating it cites every source
         if any(c == d and a != b for c in disputed[best] for d, b in sides):
             continue  # the other side of a disagreement already chosen: that sentence flags it
+        if same_slot.get((a, k), set()) & taken:
+            continue  # another source's sentence chosen already gives this slot its value
         chosen.append(best)
+        taken.add((a, k))
         vectors.append(vec)
         covered |= found[best]
         stated |= {claim_of[(a, k)]} if (a, k) in claim_of else set()
