@@ -227,6 +227,18 @@ def test_two_sides_of_a_conflict_are_one_flagged_sentence() -> None:
     assert all(s["conflicts"] == [] for s in summary if s is not stating[0])
 
 
+def test_a_slot_two_sources_fill_is_stated_once() -> None:
+    # The sentences on the cracks are no repeat by cosine (0.55), no claim joins them and no conflict was
+    # reported; the slot model aligned their values ("two piers", "three piers"): one of them is stated.
+    herald, post = _bridge_story([0, 0.9, 0.6])
+    centrality = [np.ones(2), np.ones(2)]
+    comparison = Comparison([herald, post], [], centrality, [0, 1], {}, same_slot=[((0, 1), (1, 1))])
+    stating = [s for s in summarize(comparison, max_words=200) if "piers" in s["text"]]
+    assert len(stating) == 1
+    alone = Comparison([herald, post], [], centrality, [0, 1], {})
+    assert len([s for s in summarize(alone, max_words=200) if "piers" in s["text"]]) == 2
+
+
 def test_of_two_sentences_adding_nothing_else_the_one_that_stands_for_the_opening_is_chosen() -> None:
     # One source, no word used twice: no concept weighs anything, and centrality is the same for all,
     # so only how much of the story a sentence stands for tells the two candidates apart.
