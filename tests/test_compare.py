@@ -469,3 +469,31 @@ def test_number_words_of_fractions_and_vague_plurals_count_nothing() -> None:
         )
     ]
     assert read == ["8.1 million", "twenty-five", "two-week"]
+
+
+@pytest.mark.parametrize(
+    ("early", "late", "update"),
+    [
+        (("Two people died.", 2, "people", None), ("Four people died.", 4, "people", None), True),
+        # a measure is no running count: a later, different one contradicts the first
+        (("It weighs 96 kg.", 96, "kg", "kg"), ("It weighs 110 kg.", 110, "kg", "kg"), False),
+        (("A 6.1 quake hit.", 6.1, "magnitude", None), ("A 6.4 quake hit.", 6.4, "magnitude", None), False),
+        (("Prices rose 9%.", 9, "%", "%"), ("Prices rose 11%.", 11, "%", "%"), False),
+    ],
+)
+def test_only_a_running_count_raised_later_is_an_update(early: tuple, late: tuple, update: bool) -> None:
+    from storyline.compare.claims import SentenceClaims, Value
+    from storyline.compare.slots import Pair, is_update
+
+    articles = [
+        Article(id=f"a{n}", text=text, source=f"S{n}", published=stamp, language="en")
+        for n, (text, stamp) in enumerate(
+            ((early[0], "2031-05-01T06:00:00Z"), (late[0], "2031-05-01T18:00:00Z"))
+        )
+    ]
+    sides = []
+    for n, (text, number, noun, unit) in enumerate((early, late)):
+        value = Value("number", str(number), 0, 1, float(number), noun, unit=unit)
+        sides.append((SentenceClaims(n, 0, text, [value]), value))
+    (a, x), (b, y) = sides
+    assert is_update(Pair(a, b, x, y, np.zeros(1)), articles) is update

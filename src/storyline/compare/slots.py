@@ -414,9 +414,15 @@ def _hours(published: str | None) -> float | None:
     return stamp.timestamp() / 3600
 
 
+def _running_count(v: Value) -> bool:
+    """A whole number of things, with no unit: what a developing story can raise (the dead, the
+    cases, the homes without power); a measure (a magnitude, a share, a sum, a weight) it cannot."""
+    return v.number is not None and v.number == int(v.number) and _magnitude(v)[0] is None
+
+
 def is_update(pair: Pair, articles: list[Article]) -> bool:
     """A count that a later article gives higher: the story moved on (a toll rose), no contradiction."""
-    if pair.x.kind != "number":
+    if pair.x.kind != "number" or not (_running_count(pair.x) and _running_count(pair.y)):
         return False
     ha, hb = _hours(articles[pair.a.article].published), _hours(articles[pair.b.article].published)
     if ha is None or hb is None or abs(ha - hb) < UPDATE_HOURS:
