@@ -497,3 +497,30 @@ def test_only_a_running_count_raised_later_is_an_update(early: tuple, late: tupl
         sides.append((SentenceClaims(n, 0, text, [value]), value))
     (a, x), (b, y) = sides
     assert is_update(Pair(a, b, x, y, np.zeros(1)), articles) is update
+
+
+def test_ages_of_two_named_people_are_no_conflict(embedder) -> None:
+    found = _conflicts(
+        embedder,
+        "The ferry's captain, Jonas Pell, 58, was on the bridge when the fire broke out.",
+        "The ferry's first officer, Tobias Rennart, 63, was on the bridge when the fire broke out.",
+    )
+    assert [c for c in found if c["type"] == "age"] == []
+
+
+@pytest.mark.parametrize(
+    ("holders", "compatible"),
+    [(("Pell", "Rennart"), True), (("Dalby", "Dalby"), False), (("driver", "man"), False)],
+)
+def test_two_ages_are_two_people_only_when_both_are_named_differently(
+    holders: tuple, compatible: bool
+) -> None:
+    from storyline.compare.claims import SentenceClaims, Value
+    from storyline.compare.slots import Pair, compatible_values
+
+    sides = []
+    for n, (who, age) in enumerate(zip(holders, (61, 66), strict=True)):
+        value = Value("age", str(age), 0, 2, float(age), "age", unit="years", holder=who)
+        sides.append((SentenceClaims(n, 0, f"{who}, {age}, spoke.", [value]), value))
+    (a, x), (b, y) = sides
+    assert compatible_values(Pair(a, b, x, y, np.zeros(1)), []) is compatible

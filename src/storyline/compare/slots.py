@@ -380,6 +380,11 @@ def compatible_names(x: Value, y: Value, pair: Pair, articles: list[Article]) ->
     return pair.known
 
 
+def _named(holder: str | None) -> bool:
+    """An age's holder written as a name ("Olsen"), not as a role ("driver")."""
+    return bool(holder) and holder[0].isupper()
+
+
 def _part(sentence: SentenceClaims, v: Value) -> bool:
     """The number counts a part of a total or an increment, not the total: "one of three people",
     "three of them", "five more bodies"."""
@@ -391,6 +396,8 @@ def compatible_values(pair: Pair, articles: list[Article]) -> bool:
     if x.kind in ("number", "age"):
         if x.kind == "number" and (_part(pair.a, x) or _part(pair.b, y)):
             return True
+        if x.kind == "age" and _named(x.holder) and _named(y.holder) and x.holder != y.holder:
+            return True  # "Marta Olsen, 52" and "Britta Lund, 45": two people's ages
         return compatible_numbers(x, y)
     if x.kind == "clock":
         slack = CLOCK_SLACK if x.approximate or y.approximate else 0
