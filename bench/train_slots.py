@@ -192,7 +192,7 @@ def main() -> None:
             for story, pairs, first, ruled in scored:
                 for n, pair in enumerate(pairs):
                     pair.probability = float(oof[first + n])
-                slotted, _, _ = findings(story.articles, pairs, float(threshold))
+                slotted, _ = findings(story.articles, pairs, float(threshold))
                 block = {"conflicts": merge_conflicts(ruled, slotted), "updates": [], "shared": []}
                 counts["cluster" not in story.raw].update(score_story(story, block)["counts"])
             figures = {}

@@ -232,7 +232,7 @@ def test_a_slot_two_sources_fill_is_stated_once() -> None:
     # reported; the slot model aligned their values ("two piers", "three piers"): one of them is stated.
     herald, post = _bridge_story([0, 0.9, 0.6])
     centrality = [np.ones(2), np.ones(2)]
-    comparison = Comparison([herald, post], [], centrality, [0, 1], {}, same_slot=[((0, 1), (1, 1))])
+    comparison = Comparison([herald, post], [], centrality, [0, 1], {}, same_slot=[((0, 1), (1, 1), 0.9)])
     stating = [s for s in summarize(comparison, max_words=200) if "piers" in s["text"]]
     assert len(stating) == 1
     alone = Comparison([herald, post], [], centrality, [0, 1], {})

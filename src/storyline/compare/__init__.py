@@ -37,9 +37,10 @@ class Comparison:
     block: dict[str, Any]  # the contract's shared / unique / conflicts / framing / timeline
     # per article, per sentence: its stored values (storyline.compare.claims)
     values: list[list[SentenceClaims]] = field(default_factory=list)
-    # sentence pairs ((article, sentence), (article, sentence)) of different sources with a value that
-    # fills one slot (storyline.compare.slots), agreeing or not: the summary states such a slot once
-    same_slot: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # sentence pairs ((article, sentence), (article, sentence), probability) of different sources with
+    # values that may fill one slot (storyline.compare.slots), agreeing or not, at the pair's probability:
+    # the summary states a slot once
+    same_slot: list[tuple[tuple[int, int], tuple[int, int], float]] = field(default_factory=list)
 
 
 def _citation(article: Article, k: int) -> dict[str, str]:
@@ -121,7 +122,7 @@ def compare(articles: list[Article]) -> Comparison:
     # (compare.conflicts) miss; what both find is reported once, as the rules word it.
     # Its cutoff is the one whose cross-validated conflicts, merged with the rules' as here, score best on
     # the train stories with at most one false alarm per ten stories (bench/train_slots.py).
-    slotted, updates, aligned = slot_findings(articles, group, values)
+    slotted, updates, scored = slot_findings(articles, group, values)
     conflicts = merge_conflicts(find_conflicts(articles, group, values), slotted)
     sides = [{(c["article_id"], c["quote"]) for c in conflict["claims"]} for conflict in conflicts]
     shared = []
@@ -160,5 +161,9 @@ def compare(articles: list[Article]) -> Comparison:
         "framing": framed,
         "timeline": timeline(articles),
     }
-    same_slot = sorted({((p.a.article, p.a.sentence), (p.b.article, p.b.sentence)) for p in aligned})
+    most: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
+    for p in scored:
+        key = ((p.a.article, p.a.sentence), (p.b.article, p.b.sentence))
+        most[key] = max(most.get(key, 0.0), p.probability)
+    same_slot = sorted((x, y, probability) for (x, y), probability in most.items())
     return Comparison(articles, claims, centrality, group, block, values, same_slot)

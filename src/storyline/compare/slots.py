@@ -470,16 +470,16 @@ def slot_findings(
     claims: list[list[SentenceClaims]] | None = None,
     model: dict[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Pair]]:
-    """Conflicts and updates between independent articles, and the aligned pairs they came from."""
+    """Conflicts and updates between independent articles, and every candidate pair, scored."""
     model = model or _model()
     pairs = candidate_pairs(articles, group, claims)
     score(pairs, model)
-    return findings(articles, pairs, model["cutoff"])
+    return (*findings(articles, pairs, model["cutoff"]), pairs)
 
 
 def findings(
     articles: list[Article], pairs: list[Pair], cutoff: float
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Pair]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The conflicts and updates of scored pairs at a probability cutoff (bench/train_slots.py chooses
     the cutoff by running this on cross-validated probabilities)."""
     aligned = [p for p in pairs if p.probability >= cutoff]
@@ -527,4 +527,4 @@ def findings(
     for u in found_updates:
         order = {a.id: _hours(a.published) or 0.0 for a in articles}
         u["claims"].sort(key=lambda c: order[c["article_id"]])
-    return list(conflicts.values()), found_updates, chosen
+    return list(conflicts.values()), found_updates

@@ -52,7 +52,7 @@ def merge_quotations(comparison: Comparison) -> Comparison:
         unit_of.append(index)
     claims = [Claim(sorted({(a, unit_of[a][k]) for a, k in claim.members})) for claim in comparison.claims]
     values = sentence_claims(articles)  # the stored values, read again by the joined sentences
-    same_slot = [((a, unit_of[a][k]), (b, unit_of[b][t])) for (a, k), (b, t) in comparison.same_slot]
+    same_slot = [((a, unit_of[a][k]), (b, unit_of[b][t]), p) for (a, k), (b, t), p in comparison.same_slot]
     return Comparison(articles, claims, centrality, comparison.group, comparison.block, values, same_slot)
 
 
