@@ -19,8 +19,9 @@ from storyline.model import Article
 MAX_UNIQUE_PER_ARTICLE = 5
 MIN_FACT_WORDS = 6
 # The slot model's dates clash with fuzzy ones the rules read as compatible ("early October" / "October
-# 9"); they are left to the rules. bench/train_slots.py, cross-validated on the train stories: mean F1 of
-# written and perturbed conflicts 0.54 so, 0.48 with its dates (whose false alarms raise the cutoff).
+# 9"); they are left to the rules. bench/train_slots.py, cross-validated on the 44 train stories of the
+# time: mean F1 of written and perturbed conflicts 0.54 so, 0.48 with its dates (whose false alarms raise
+# the cutoff).
 SLOT_TYPES_LEFT_OUT = frozenset({"date"})
 
 __all__ = ["Comparison", "compare"]
