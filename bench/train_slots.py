@@ -154,18 +154,19 @@ def main() -> None:
     missed = {"gold": 0, "unmapped": 0}
     # Per story: its candidate pairs, their first row, and the rules' conflicts, to score a cutoff by what
     # compare reports (the story-level F1 of bench/compare.py), not by pairs alone.
-    scored: list[tuple[GoldStory, list[Pair], int, list[dict]]] = []
+    scored: list[tuple[GoldStory, list[Pair], int, list[dict], bool]] = []
     for story in train:
         pairs, labels, conflict, miss = labelled(story)
-        group = independence_groups(story.articles)
-        ruled = find_conflicts(story.articles, group, sentence_claims(story.articles))
-        scored.append((story, pairs, len(rows), ruled))
         for k in missed:
             missed[k] += miss[k]
+        ruled = find_conflicts(
+            story.articles, independence_groups(story.articles), sentence_claims(story.articles)
+        )
         written = "cluster" not in story.raw
+        scored.append((story, pairs, len(rows), ruled, written))
         # A perturbed pair and its kept twin come from one cluster: they stay in one fold.
-        group = zlib.crc32(story.raw.get("cluster", story.slug).encode())
-        rows += [(p.features, y, c, written, group) for p, y, c in zip(pairs, labels, conflict, strict=True)]
+        fold = zlib.crc32(story.raw.get("cluster", story.slug).encode())
+        rows += [(p.features, y, c, written, fold) for p, y, c in zip(pairs, labels, conflict, strict=True)]
     x = np.stack([r[0] for r in rows])
     y = np.array([r[1] for r in rows])
     conflict = np.array([r[2] for r in rows], dtype=bool)
@@ -189,15 +190,15 @@ def main() -> None:
             # with out-of-fold probabilities), scored as bench/compare.py does, on the written stories
             # and on the perturbed ones apart: the mean of the two F1s, as the acceptance names both.
             counts: dict[bool, Counter[str]] = {True: Counter(), False: Counter()}
-            for story, pairs, first, ruled in scored:
+            for story, pairs, first, ruled, is_written in scored:
                 for n, pair in enumerate(pairs):
                     pair.probability = float(oof[first + n])
                 slotted, _ = findings(story.articles, pairs, float(threshold))
                 block = {"conflicts": merge_conflicts(ruled, slotted), "updates": [], "shared": []}
-                counts["cluster" not in story.raw].update(score_story(story, block)["counts"])
+                counts[is_written].update(score_story(story, block)["counts"])
             figures = {}
             for is_written, counted in counts.items():
-                stories_of_set = sum(("cluster" not in st.raw) == is_written for st, *_ in scored)
+                stories_of_set = sum(w == is_written for *_, w in scored)
                 if not stories_of_set:
                     continue
                 p, r, f = prf(counted["tp"], counted["fp"], counted["fn"])
